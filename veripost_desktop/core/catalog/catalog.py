@@ -1,0 +1,244 @@
+"""The catalog: every read and write of packages and files goes through here.
+
+Each method is one short session; what comes out are immutable records.
+Status writes name the job that makes them: a write from a job that is no
+longer the package's current job (a superseded retry, a cancelled run) is
+ignored, so a late worker can never overwrite a newer attempt.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from veripost_desktop.core.catalog.database import open_engines
+from veripost_desktop.core.catalog.models import PackageFileRow, PackageRow, utcnow
+from veripost_desktop.core.catalog.records import (
+    FileRecord,
+    PackageRecord,
+    PackageStatus,
+    StoredFile,
+)
+from veripost_desktop.core.errors import ErrorCode, UserError, VeriPostError
+from veripost_desktop.core.storage.object_store import package_prefix
+
+
+def _package_record(row: PackageRow) -> PackageRecord:
+    return PackageRecord(
+        id=row.id,
+        name=row.name,
+        status=PackageStatus(row.status),
+        error_code=row.error_code,
+        error_message=row.error_message,
+        error_detail=row.error_detail,
+        file_count=row.file_count,
+        section_count=row.section_count,
+        total_bytes=row.total_bytes,
+        zip_sha256=row.zip_sha256,
+        source_path=row.source_path,
+        storage_prefix=row.storage_prefix,
+        job_id=row.job_id,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _file_record(row: PackageFileRow) -> FileRecord:
+    return FileRecord(
+        id=row.id,
+        package_id=row.package_id,
+        filename=row.filename,
+        extension=row.extension,
+        object_key=row.object_key,
+        size_bytes=row.size_bytes,
+        sha256=row.sha256,
+        created_at=row.created_at,
+    )
+
+
+class Catalog:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._read_engine, self._write_engine = open_engines(self.path)
+
+    def close(self) -> None:
+        self._read_engine.dispose()
+        self._write_engine.dispose()
+
+    @property
+    def write_engine(self) -> Engine:
+        return self._write_engine
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with Session(self._read_engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    # ---- creating and moving packages through their statuses -------------
+
+    def create_package(
+        self,
+        name: str,
+        source_path: Path | str,
+        *,
+        file_count: int = 0,
+        total_bytes: int = 0,
+    ) -> PackageRecord:
+        package_id = str(uuid.uuid4())
+        row = PackageRow(
+            id=package_id,
+            name=name,
+            status=PackageStatus.PENDING.value,
+            file_count=file_count,
+            total_bytes=total_bytes,
+            source_path=str(source_path),
+            storage_prefix=package_prefix(package_id),
+            job_id=str(uuid.uuid4()),
+        )
+        with self._write() as session:
+            session.add(row)
+            session.flush()
+            return _package_record(row)
+
+    def start_new_job(self, package_id: str) -> PackageRecord:
+        """A fresh ingestion attempt (retry): new job id, back to pending."""
+        with self._write() as session:
+            row = session.get(PackageRow, package_id)
+            if row is None:
+                raise _not_found(package_id)
+            row.job_id = str(uuid.uuid4())
+            row.status = PackageStatus.PENDING.value
+            row.error_code = row.error_message = row.error_detail = None
+            return _package_record(row)
+
+    def set_status(self, package_id: str, job_id: str, status: PackageStatus, **fields: object) -> bool:
+        """Move a package to ``status`` (and set ``fields``) if ``job_id`` is
+        still its current job. Returns whether the write took effect."""
+        values: dict[str, object] = {"status": status.value, "updated_at": utcnow(), **fields}
+        with self._write() as session:
+            result = session.execute(
+                update(PackageRow)
+                .where(PackageRow.id == package_id, PackageRow.job_id == job_id)
+                .values(**values)
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def mark_error(self, package_id: str, job_id: str, error: UserError) -> bool:
+        return self.set_status(
+            package_id,
+            job_id,
+            PackageStatus.ERROR,
+            error_code=error.code,
+            error_message=error.message,
+            error_detail=error.detail,
+        )
+
+    def record_files(self, package_id: str, job_id: str, files: Iterable[StoredFile]) -> bool:
+        """Replace the package's file rows with ``files`` in one transaction."""
+        files = list(files)
+        with self._write() as session:
+            row = session.get(PackageRow, package_id)
+            if row is None or row.job_id != job_id:
+                return False
+            session.execute(delete(PackageFileRow).where(PackageFileRow.package_id == package_id))
+            session.add_all(
+                PackageFileRow(
+                    package_id=package_id,
+                    filename=f.filename,
+                    extension=f.extension,
+                    object_key=f.object_key,
+                    size_bytes=f.size_bytes,
+                    sha256=f.sha256,
+                )
+                for f in files
+            )
+            row.file_count = len(files)
+            row.total_bytes = sum(f.size_bytes for f in files)
+            row.updated_at = utcnow()
+            return True
+
+    def clear_files(self, package_id: str) -> None:
+        with self._write() as session:
+            session.execute(delete(PackageFileRow).where(PackageFileRow.package_id == package_id))
+
+    def delete_package(self, package_id: str) -> None:
+        with self._write() as session:
+            session.execute(delete(PackageFileRow).where(PackageFileRow.package_id == package_id))
+            session.execute(delete(PackageRow).where(PackageRow.id == package_id))
+
+    # ---- reading ---------------------------------------------------------
+
+    def get_package(self, package_id: str) -> PackageRecord:
+        with self._read() as session:
+            row = session.get(PackageRow, package_id)
+            if row is None:
+                raise _not_found(package_id)
+            return _package_record(row)
+
+    def find_package(self, package_id: str) -> PackageRecord | None:
+        with self._read() as session:
+            row = session.get(PackageRow, package_id)
+            return _package_record(row) if row is not None else None
+
+    def list_packages(self, *, statuses: Iterable[PackageStatus] | None = None) -> list[PackageRecord]:
+        stmt = select(PackageRow).order_by(PackageRow.created_at, PackageRow.id)
+        if statuses is not None:
+            stmt = stmt.where(PackageRow.status.in_([s.value for s in statuses]))
+        with self._read() as session:
+            return [_package_record(r) for r in session.scalars(stmt)]
+
+    def count_packages(self) -> int:
+        with self._read() as session:
+            return int(session.scalar(select(func.count()).select_from(PackageRow)) or 0)
+
+    def list_files(self, package_id: str) -> list[FileRecord]:
+        stmt = (
+            select(PackageFileRow)
+            .where(PackageFileRow.package_id == package_id)
+            .order_by(PackageFileRow.filename)
+        )
+        with self._read() as session:
+            return [_file_record(r) for r in session.scalars(stmt)]
+
+    def get_file(self, package_id: str, filename: str) -> FileRecord:
+        self.get_package(package_id)
+        stmt = select(PackageFileRow).where(
+            PackageFileRow.package_id == package_id, PackageFileRow.filename == filename
+        )
+        with self._read() as session:
+            row = session.scalars(stmt).first()
+            if row is None:
+                # Windows users type names in any case: accept a unique case-insensitive match.
+                matches = [
+                    r
+                    for r in session.scalars(
+                        select(PackageFileRow).where(PackageFileRow.package_id == package_id)
+                    )
+                    if r.filename.casefold() == filename.casefold()
+                ]
+                row = matches[0] if len(matches) == 1 else None
+            if row is None:
+                raise VeriPostError(
+                    ErrorCode.FILE_NOT_IN_PACKAGE,
+                    f"The package has no file named {filename}.",
+                    f"package {package_id}: no file {filename!r}",
+                )
+            return _file_record(row)
+
+
+def _not_found(package_id: str) -> VeriPostError:
+    return VeriPostError(
+        ErrorCode.PACKAGE_NOT_FOUND,
+        "That package is not in the catalog.",
+        f"no package with id {package_id!r}",
+    )

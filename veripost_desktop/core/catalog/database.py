@@ -1,0 +1,112 @@
+"""Opening the SQLite file: engines, pragmas and start-up migrations.
+
+Threading model: one process may run many ingestion workers, and a second
+window or a CLI batch may use the same file. SQLite in WAL mode lets readers
+proceed while one writer writes. Two engines share the file:
+
+- the *read* engine opens ordinary deferred transactions;
+- the *write* engine opens every transaction with ``BEGIN IMMEDIATE``, so a
+  writer takes the write lock up front and waits for it (``busy_timeout``)
+  instead of failing with "database is locked" when a read transaction tries
+  to upgrade after another writer committed.
+
+Each operation uses one short session (TagStudio's shape) so locks are held
+for milliseconds. The pool is the default QueuePool with
+``check_same_thread=False`` because a pooled connection may be handed to
+another worker thread after it is returned; no connection is ever used by two
+threads at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 30_000
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def _make_engine(path: Path, *, immediate: bool) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path.as_posix()}",
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        pool_size=8,
+        max_overflow=24,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine, path: Path) -> str | None:
+    """Bring the schema to head. Before changing an existing catalog, copy the
+    file aside (``catalog.sqlite3.bak-<rev>-<time>``) so a failed upgrade can
+    be undone by hand. Returns the backup path, if one was made."""
+    head = head_revision()
+    current = current_revision(engine)
+    if current == head:
+        return None
+    backup: str | None = None
+    if current is not None and path.exists():
+        # Fold the WAL into the main file first so the copy is complete.
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        target = path.with_name(f"{path.name}.bak-{current}-{stamp}")
+        shutil.copy2(path, target)
+        backup = str(target)
+        log.info("catalog backed up to %s before migrating %s -> %s", target, current, head)
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    log.info("catalog schema at %s", head)
+    return backup
+
+
+def open_engines(path: Path) -> tuple[Engine, Engine]:
+    """(read engine, write engine), migrated to the current schema."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_engine = _make_engine(path, immediate=True)
+    migrate(write_engine, path)
+    return _make_engine(path, immediate=False), write_engine

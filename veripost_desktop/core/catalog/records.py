@@ -1,0 +1,71 @@
+"""What the catalog hands out: plain immutable records, detached from any
+database session, so they can cross threads and sit in Qt models safely."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class PackageStatus(StrEnum):
+    PENDING = "pending"
+    VALIDATING = "validating"
+    STORING = "storing"
+    PARSING = "parsing"
+    READY = "ready"
+    ERROR = "error"
+
+    @property
+    def is_final(self) -> bool:
+        return self in (PackageStatus.READY, PackageStatus.ERROR)
+
+
+IN_FLIGHT_STATUSES = (
+    PackageStatus.PENDING,
+    PackageStatus.VALIDATING,
+    PackageStatus.STORING,
+    PackageStatus.PARSING,
+)
+
+
+@dataclass(frozen=True)
+class PackageRecord:
+    id: str
+    name: str
+    status: PackageStatus
+    error_code: str | None
+    error_message: str | None
+    error_detail: str | None
+    file_count: int
+    section_count: int | None
+    total_bytes: int
+    zip_sha256: str | None
+    source_path: str
+    storage_prefix: str
+    job_id: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    id: int
+    package_id: str
+    filename: str
+    extension: str
+    object_key: str
+    size_bytes: int
+    sha256: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file the storing step put in the object store, before it is recorded."""
+
+    filename: str
+    extension: str
+    object_key: str
+    size_bytes: int
+    sha256: str

@@ -1,0 +1,150 @@
+"""The embedded default store: a folder on disk with the same key layout as MinIO.
+
+Used when no S3 endpoint is configured, so a fresh install works at once.
+Objects are written to a temporary file beside their final place and moved
+in with ``os.replace`` (atomic on Windows and POSIX), so a crash never leaves
+a half-written object under its real name.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from veripost_desktop.core.errors import ErrorCode, VeriPostError
+from veripost_desktop.core.storage.object_store import CHUNK_SIZE, ObjectInfo, ProgressCallback
+
+
+class LocalFolderStore:
+    def __init__(self, root: Path, bucket: str) -> None:
+        self._bucket_dir = Path(root) / bucket
+
+    @property
+    def description(self) -> str:
+        return f"Local folder {self._bucket_dir}"
+
+    @property
+    def bucket_dir(self) -> Path:
+        return self._bucket_dir
+
+    def _path(self, key: str) -> Path:
+        parts = PurePosixPath(key).parts
+        # Keys are built by the core from flattened names, but a key is the
+        # one thing that decides where bytes land on disk: refuse anything
+        # that could step outside the bucket folder.
+        if not parts or any(p in ("", ".", "..") or "\\" in p or ":" in p for p in parts):
+            raise VeriPostError(
+                ErrorCode.STORAGE_ERROR,
+                "The file could not be stored because its name is not usable.",
+                f"refused object key {key!r}",
+            )
+        return self._bucket_dir.joinpath(*parts)
+
+    def ensure_ready(self) -> None:
+        try:
+            self._bucket_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise VeriPostError(
+                ErrorCode.STORAGE_UNAVAILABLE,
+                "File storage is temporarily unavailable. Your package could not be saved.",
+                f"cannot create local store folder {self._bucket_dir}: {exc}",
+            ) from exc
+
+    def put_stream(
+        self,
+        key: str,
+        stream: BinaryIO,
+        length: int,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        target = self._path(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(prefix=".part-", dir=target.parent)
+        except OSError as exc:
+            raise _unavailable(exc) from exc
+        tmp = Path(tmp_name)
+        try:
+            written = 0
+            with os.fdopen(fd, "wb") as out:
+                while written < length:
+                    chunk = stream.read(min(CHUNK_SIZE, length - written))
+                    if not chunk:
+                        break
+                    out.write(chunk)
+                    written += len(chunk)
+                    if progress is not None:
+                        progress(len(chunk))
+            if written != length:
+                raise VeriPostError(
+                    ErrorCode.STORAGE_ERROR,
+                    "A file ended before all of its bytes were stored.",
+                    f"{key}: expected {length} bytes, read {written}",
+                )
+            # The temporary file is closed before the move: Windows refuses
+            # to replace onto or from an open file.
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise _unavailable(exc) from exc
+        finally:
+            if tmp.exists():
+                tmp.unlink(missing_ok=True)
+
+    def stat(self, key: str) -> ObjectInfo | None:
+        path = self._path(key)
+        try:
+            return ObjectInfo(key=key, size=path.stat().st_size) if path.is_file() else None
+        except OSError:
+            return None
+
+    def iter_chunks(self, key: str) -> Iterator[bytes]:
+        path = self._path(key)
+        try:
+            with path.open("rb") as fh:
+                while chunk := fh.read(CHUNK_SIZE):
+                    yield chunk
+        except FileNotFoundError as exc:
+            raise VeriPostError(
+                ErrorCode.STORAGE_ERROR,
+                "The stored file is missing from storage.",
+                f"{key}: {exc}",
+            ) from exc
+        except OSError as exc:
+            raise _unavailable(exc) from exc
+
+    def list_keys(self, prefix: str) -> list[str]:
+        base = self._bucket_dir
+        # Walk only the folder the prefix names, not the whole store.
+        folder = prefix.rsplit("/", 1)[0] if "/" in prefix else ""
+        start = base.joinpath(*PurePosixPath(folder).parts) if folder else base
+        if not start.is_dir():
+            return []
+        keys = []
+        for path in start.rglob("*"):
+            if path.is_file() and not path.name.startswith(".part-"):
+                key = path.relative_to(base).as_posix()
+                if key.startswith(prefix):
+                    keys.append(key)
+        return sorted(keys)
+
+    def delete_prefix(self, prefix: str) -> int:
+        keys = self.list_keys(prefix)
+        for key in keys:
+            self._path(key).unlink(missing_ok=True)
+        # Remove the package folder too (leftover temp files included).
+        folder = self._bucket_dir.joinpath(*PurePosixPath(prefix.rstrip("/")).parts)
+        if prefix.endswith("/") and folder.is_dir() and folder != self._bucket_dir:
+            shutil.rmtree(folder, ignore_errors=True)
+        return len(keys)
+
+
+def _unavailable(exc: OSError) -> VeriPostError:
+    return VeriPostError(
+        ErrorCode.STORAGE_UNAVAILABLE,
+        "File storage is temporarily unavailable. Your package could not be saved.",
+        f"local store: {type(exc).__name__}: {exc}",
+    )
