@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Annotated
 
 from platformdirs import user_data_path, user_log_path
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from veripost_desktop.core.errors import ErrorCode, VeriPostError
 
 APP_NAME = "VeriPost"
 APP_AUTHOR = "VeriPost"
@@ -111,3 +113,16 @@ class Settings(BaseSettings):
     @property
     def uses_s3(self) -> bool:
         return self.s3_endpoint is not None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment (and ``overrides``), with a bad value
+    reported in the one error shape instead of a pydantic traceback."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise VeriPostError(
+            ErrorCode.INVALID_SETTINGS,
+            "VeriPost's configuration is not valid. Check the VERIPOST_ environment variables.",
+            str(exc),
+        ) from exc

@@ -43,6 +43,9 @@ class ErrorCode(StrEnum):
     CHECKSUM_MISMATCH = "checksum_mismatch"
     DOWNLOAD_FAILED = "download_failed"
 
+    # Configuration
+    INVALID_SETTINGS = "invalid_settings"
+
     # Ingestion
     INTERRUPTED = "interrupted"
     CANCELLED = "cancelled"

@@ -36,7 +36,11 @@ class LocalFolderStore:
         # Keys are built by the core from flattened names, but a key is the
         # one thing that decides where bytes land on disk: refuse anything
         # that could step outside the bucket folder.
-        if not parts or any(p in ("", ".", "..") or "\\" in p or ":" in p for p in parts):
+        if (
+            not parts
+            or PurePosixPath(key).is_absolute()
+            or any(p in ("", ".", "..") or "\\" in p or ":" in p for p in parts)
+        ):
             raise VeriPostError(
                 ErrorCode.STORAGE_ERROR,
                 "The file could not be stored because its name is not usable.",

@@ -1,0 +1,88 @@
+"""Both object stores honour the same contract, over real HTTP for S3."""
+
+from __future__ import annotations
+
+import io
+import socket
+
+import pytest
+
+from veripost_desktop.core.config import Settings
+from veripost_desktop.core.errors import ErrorCode, VeriPostError
+from veripost_desktop.core.storage import object_key, open_store
+
+
+def test_put_stat_read_list_delete_round_trip(any_settings: Settings) -> None:
+    store = open_store(any_settings)
+    store.ensure_ready()
+    store.ensure_ready()  # idempotent: the bucket already exists
+    payload = bytes(range(256)) * 40_000  # ~10 MB: multipart on S3
+    seen: list[int] = []
+    key = object_key("pkg-1", "A.SRC")
+    store.put_stream(key, io.BytesIO(payload), len(payload), seen.append)
+    store.put_stream(object_key("pkg-1", "B.LIB"), io.BytesIO(b"lib"), 3)
+    store.put_stream(object_key("pkg-2", "C.SRC"), io.BytesIO(b"other"), 5)
+
+    assert sum(seen) == len(payload)
+    info = store.stat(key)
+    assert info is not None and info.size == len(payload)
+    assert store.stat(object_key("pkg-1", "missing.SRC")) is None
+    assert b"".join(store.iter_chunks(key)) == payload
+    assert store.list_keys("packages/pkg-1/") == [
+        "packages/pkg-1/A.SRC",
+        "packages/pkg-1/B.LIB",
+    ]
+
+    assert store.delete_prefix("packages/pkg-1/") == 2
+    assert store.list_keys("packages/pkg-1/") == []
+    assert store.list_keys("packages/pkg-2/") == ["packages/pkg-2/C.SRC"]
+
+
+def test_short_stream_is_refused_and_leaves_nothing(local_settings: Settings) -> None:
+    store = open_store(local_settings)
+    store.ensure_ready()
+    key = object_key("pkg", "A.SRC")
+    with pytest.raises(VeriPostError):
+        store.put_stream(key, io.BytesIO(b"abc"), 10)
+    assert store.stat(key) is None
+    assert store.list_keys("packages/") == []
+
+
+@pytest.mark.parametrize("key", ["packages/../../evil.SRC", "packages/p/C:\\x.SRC", "/abs"])
+def test_local_store_refuses_keys_that_escape_the_bucket(
+    local_settings: Settings, key: str
+) -> None:
+    store = open_store(local_settings)
+    with pytest.raises(VeriPostError) as info:
+        store.put_stream(key, io.BytesIO(b"x"), 1)
+    assert info.value.code == ErrorCode.STORAGE_ERROR
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_unreachable_s3_is_storage_unavailable(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(
+        data_dir=tmp_path,
+        s3_endpoint=f"http://127.0.0.1:{closed_port()}",
+        s3_access_key="k",
+        s3_secret_key="s",  # type: ignore[arg-type]
+    )
+    with pytest.raises(VeriPostError) as info:
+        open_store(settings).ensure_ready()
+    assert info.value.code == ErrorCode.STORAGE_UNAVAILABLE
+    assert info.value.message == (
+        "File storage is temporarily unavailable. Your package could not be saved."
+    )
+    assert "127.0.0.1" in info.value.detail
+
+
+def test_store_description_names_where_objects_go(
+    local_settings: Settings, s3_settings: Settings
+) -> None:
+    assert open_store(local_settings).description.startswith("Local folder ")
+    s3 = open_store(s3_settings).description
+    assert s3.startswith("MinIO http://127.0.0.1:") and s3_settings.s3_bucket in s3

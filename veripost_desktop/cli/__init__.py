@@ -1,0 +1,1 @@
+"""``veripost-cli``: the headless front, for scripting and batch migration."""

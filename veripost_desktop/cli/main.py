@@ -1,0 +1,192 @@
+"""``veripost-cli``: validate, ingest, list, files, download.
+
+Exit codes: 0 success; 1 a ZIP was refused, an ingestion ended in error or a
+command failed; 2 the command line itself was wrong (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from veripost_desktop import __version__
+from veripost_desktop.cli.output import (
+    file_json,
+    human_size,
+    outcome_json,
+    package_json,
+    validation_json,
+)
+from veripost_desktop.core.config import Settings, load_settings
+from veripost_desktop.core.errors import UserError, as_user_error
+from veripost_desktop.core.services import Services, open_services
+from veripost_desktop.core.zip_validation import validate_zip
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+def _print_error(error: UserError, prefix: str = "") -> None:
+    print(f"{prefix}error [{error.code}]: {error.message}", file=sys.stderr)
+    if error.detail:
+        print(f"  detail: {error.detail}", file=sys.stderr)
+
+
+# ---- commands ---------------------------------------------------------------
+
+
+def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    results = [
+        validate_zip(
+            Path(p), accepted_extensions=settings.accepted_extensions, limits=settings.limits
+        )
+        for p in args.zips
+    ]
+    if args.json:
+        _print_json([validation_json(r) for r in results])
+    else:
+        for r in results:
+            if r.error is None:
+                print(f"OK       {r.path}  ({len(r.members)} files)")
+            else:
+                print(f"REFUSED  {r.path}  [{r.error.code}] {r.error.message}")
+                if r.error.detail:
+                    print(f"         {r.error.detail}".replace("\n", "\n         "))
+    return 0 if all(r.ok for r in results) else 1
+
+
+def cmd_ingest(args: argparse.Namespace, services: Services) -> int:
+    paths = [Path(p) for p in args.zips]
+    workers = max(1, min(services.settings.ingest_workers, len(paths)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        # map() keeps the order of the arguments whatever order they finish in.
+        outcomes = list(pool.map(services.pipeline.ingest, paths))
+    if args.json:
+        _print_json([outcome_json(o) for o in outcomes])
+    else:
+        for o in outcomes:
+            row = outcome_json(o)
+            print(f"{row['status'].upper():8} {o.path}")
+            if o.package is not None:
+                print(f"         package_id {row['package_id']}  job_id {row['job_id']}")
+            if o.error is not None:
+                print(f"         [{o.error.code}] {o.error.message}")
+                if o.error.detail:
+                    print(f"         {o.error.detail}".replace("\n", "\n         "))
+    return 0 if all(o.ok for o in outcomes) else 1
+
+
+def cmd_list(args: argparse.Namespace, services: Services) -> int:
+    packages = services.catalog.list_packages()
+    if args.json:
+        _print_json([package_json(p) for p in packages])
+        return 0
+    if not packages:
+        print("The catalog is empty.")
+    for p in packages:
+        sections = "?" if p.section_count is None else str(p.section_count)
+        print(
+            f"{p.id}  {p.status.value:10} {p.name:30} {p.file_count:3} files  "
+            f"{human_size(p.total_bytes):>9}  sections {sections}"
+        )
+    return 0
+
+
+def cmd_files(args: argparse.Namespace, services: Services) -> int:
+    services.catalog.get_package(args.package_id)  # friendly error if unknown
+    files = services.catalog.list_files(args.package_id)
+    if args.json:
+        _print_json([file_json(f) for f in files])
+        return 0
+    for f in files:
+        print(f"{f.filename:40} {human_size(f.size_bytes):>9}  {f.sha256}  {f.object_key}")
+    return 0
+
+
+def cmd_download(args: argparse.Namespace, services: Services) -> int:
+    from veripost_desktop.core.downloads import download_file
+
+    record = download_file(
+        services.catalog, services.store, args.package_id, args.filename, Path(args.output)
+    )
+    out = Path(args.output)
+    target = out / record.filename if out.is_dir() else out
+    print(f"Saved {record.filename} ({human_size(record.size_bytes)}) to {target}")
+    return 0
+
+
+# ---- parsing and dispatch ---------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="veripost-cli",
+        description="Validate, store and retrieve UPG-2 post-processor packages.",
+    )
+    parser.add_argument("--version", action="version", version=f"veripost-cli {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check ZIPs without storing anything")
+    p.add_argument("zips", nargs="+", metavar="ZIP")
+    p.add_argument("--json", action="store_true", help="print a JSON list, one entry per ZIP")
+
+    p = sub.add_parser("ingest", help="validate and store ZIPs in the catalog")
+    p.add_argument("zips", nargs="+", metavar="ZIP")
+    p.add_argument("--json", action="store_true", help="print a JSON list, one entry per ZIP")
+
+    p = sub.add_parser("list", help="list the packages in the catalog")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("files", help="list the files of one package")
+    p.add_argument("package_id", metavar="PACKAGE_ID")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("download", help="download one stored file, byte for byte")
+    p.add_argument("package_id", metavar="PACKAGE_ID")
+    p.add_argument("filename", metavar="FILENAME")
+    p.add_argument("-o", "--output", required=True, metavar="PATH", help="file or folder")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    services: Services | None = None
+    try:
+        settings = load_settings()
+        if args.command == "validate":
+            return cmd_validate(args, settings)
+        services = open_services(settings)
+        handler = {
+            "ingest": cmd_ingest,
+            "list": cmd_list,
+            "files": cmd_files,
+            "download": cmd_download,
+        }[args.command]
+        return handler(args, services)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one error shape, never a traceback
+        _print_error(as_user_error(exc))
+        return 1
+    finally:
+        if services is not None:
+            services.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

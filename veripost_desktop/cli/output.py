@@ -1,0 +1,82 @@
+"""The CLI's ``--json`` shapes. They are a contract (see README): add keys,
+never rename or remove one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from veripost_desktop.core.catalog import FileRecord, PackageRecord
+from veripost_desktop.core.ingestion import IngestOutcome
+from veripost_desktop.core.zip_validation import ValidationResult
+
+
+def validation_json(result: ValidationResult) -> dict[str, Any]:
+    error = result.error
+    return {
+        "path": str(result.path),
+        "ok": error is None,
+        "code": error.code if error else None,
+        "message": error.message if error else None,
+        "detail": error.detail if error else None,
+        "files": [
+            {"name": m.name, "path_in_zip": m.path_in_zip, "size": m.size} for m in result.members
+        ],
+    }
+
+
+def outcome_json(outcome: IngestOutcome) -> dict[str, Any]:
+    package = outcome.package
+    error = outcome.error
+    return {
+        "path": str(outcome.path),
+        "package_id": package.id if package else None,
+        "job_id": package.job_id if package else None,
+        "status": package.status.value if package else "refused",
+        "code": error.code if error else None,
+        "message": error.message if error else None,
+        "detail": error.detail if error else None,
+    }
+
+
+def package_json(p: PackageRecord) -> dict[str, Any]:
+    return {
+        "package_id": p.id,
+        "name": p.name,
+        "status": p.status.value,
+        "file_count": p.file_count,
+        "section_count": p.section_count,
+        "total_bytes": p.total_bytes,
+        "zip_sha256": p.zip_sha256,
+        "source_path": p.source_path,
+        "storage_prefix": p.storage_prefix,
+        "job_id": p.job_id,
+        "code": p.error_code,
+        "message": p.error_message,
+        "detail": p.error_detail,
+        "created_at": p.created_at.isoformat(),
+        "updated_at": p.updated_at.isoformat(),
+    }
+
+
+def file_json(f: FileRecord) -> dict[str, Any]:
+    return {
+        "name": f.filename,
+        "extension": f.extension,
+        "size": f.size_bytes,
+        "sha256": f.sha256,
+        "object_key": f.object_key,
+    }
+
+
+def human_size(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{int(size)} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"
+
+
+def short_path(path: Path | str) -> str:
+    return Path(path).name
