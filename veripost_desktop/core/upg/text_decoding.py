@@ -27,7 +27,7 @@ class DecodedText:
 def decode_text(data: bytes, filename: str) -> DecodedText:
     """Decode a UPG text file; ``is_text`` False (and ``text`` empty) for binary data."""
     if b"\x00" in data:
-        hint = " It looks like a UTF-16 (\"Unicode\") export." if data[:2] in _UTF16_BOMS else ""
+        hint = ' It looks like a UTF-16 ("Unicode") export.' if data[:2] in _UTF16_BOMS else ""
         return DecodedText(
             text="",
             is_text=False,
