@@ -21,6 +21,7 @@ from veripost_desktop.cli.output import (
     human_size,
     outcome_json,
     package_json,
+    show_json,
     validation_json,
 )
 from veripost_desktop.core.config import Settings, load_settings
@@ -111,6 +112,33 @@ def cmd_files(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
+def cmd_show(args: argparse.Namespace, services: Services) -> int:
+    data = show_json(services.catalog, args.package_id)
+    if args.json:
+        _print_json(data)
+        return 0
+    unknown = "?"
+    print(f"{data['name']}  ({data['status']})  {data['package_id']}")
+    print(f"  machine     {data['machine'] or unknown}")
+    print(f"  controller  {data['controller'] or unknown}")
+    print(f"  system      {data['system'] or unknown}")
+    print(f"  post        {data['post_name'] or unknown}  (.{data['post_extension'] or unknown})")
+    print(f"  sections    {unknown if data['section_count'] is None else data['section_count']}")
+    for f in data["files"]:
+        if f["sections"] is not None:
+            s = f["sections"]
+            print(
+                f"    {f['name']:36} active {s['active']:4}  calc {s['calc']:4}  "
+                f"template {s['template']:4}  commented out {s['commented_out']:4}"
+            )
+    for r in data["library_refs"]:
+        where = "master library" if r["is_master"] else ("found" if r["found"] else "MISSING")
+        print(f"  {r['kind'].lower():8} {r['raw']}  ({where})")
+    for w in data["warnings"]:
+        print(f"  warning [{w['code']}] {w['text']}")
+    return 0
+
+
 def cmd_download(args: argparse.Namespace, services: Services) -> int:
     from veripost_desktop.core.downloads import download_file
 
@@ -150,6 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("package_id", metavar="PACKAGE_ID")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("show", help="what the parser read of one package")
+    p.add_argument("package_id", metavar="PACKAGE_ID")
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("download", help="download one stored file, byte for byte")
     p.add_argument("package_id", metavar="PACKAGE_ID")
     p.add_argument("filename", metavar="FILENAME")
@@ -174,6 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "ingest": cmd_ingest,
             "list": cmd_list,
             "files": cmd_files,
+            "show": cmd_show,
             "download": cmd_download,
         }[args.command]
         return handler(args, services)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from veripost_desktop.core.catalog import FileRecord, PackageRecord
+from veripost_desktop.core.catalog import Catalog, FileRecord, PackageRecord
 from veripost_desktop.core.ingestion import IngestOutcome
 from veripost_desktop.core.zip_validation import ValidationResult
 
@@ -66,6 +66,56 @@ def file_json(f: FileRecord) -> dict[str, Any]:
         "size": f.size_bytes,
         "sha256": f.sha256,
         "object_key": f.object_key,
+    }
+
+
+def show_json(catalog: Catalog, package_id: str) -> dict[str, Any]:
+    """What the parser read of one package (``veripost-cli show``)."""
+    p = catalog.get_package(package_id)
+    files = catalog.list_files(package_id)
+    return {
+        "package_id": p.id,
+        "name": p.name,
+        "status": p.status.value,
+        "parsed": p.warning_count is not None,
+        "section_count": p.section_count,
+        "machine": p.machine,
+        "controller": p.controller,
+        "system": p.system,
+        "post_name": p.post_name,
+        "post_extension": p.post_extension,
+        "files": [
+            {
+                "name": f.filename,
+                "extension": f.extension,
+                "size": f.size_bytes,
+                "sections": None
+                if f.sections_active is None
+                else {
+                    "active": f.sections_active,
+                    "calc": f.sections_calc,
+                    "template": f.sections_template,
+                    "commented_out": f.sections_commented_out,
+                },
+            }
+            for f in files
+        ],
+        "library_refs": [
+            {
+                "from_file": r.from_file,
+                "kind": r.kind,
+                "raw": r.raw,
+                "file_name": r.file_name,
+                "line": r.line,
+                "is_master": r.is_master,
+                "found": r.found,
+            }
+            for r in catalog.list_library_refs(package_id)
+        ],
+        "warnings": [
+            {"code": w.code, "text": w.text, "file": w.filename, "line": w.line}
+            for w in catalog.list_warnings(package_id)
+        ],
     }
 
 

@@ -17,15 +17,28 @@ from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from veripost_desktop.core.catalog.database import open_engines
-from veripost_desktop.core.catalog.models import PackageFileRow, PackageRow, utcnow
+from veripost_desktop.core.catalog.models import (
+    LibraryRefRow,
+    PackageFileRow,
+    PackageRow,
+    SectionRow,
+    WarningRow,
+    utcnow,
+)
 from veripost_desktop.core.catalog.records import (
     FileRecord,
+    LibraryRefRecord,
     PackageRecord,
     PackageStatus,
+    SectionRecord,
     StoredFile,
+    WarningRecord,
 )
 from veripost_desktop.core.errors import ErrorCode, UserError, VeriPostError
 from veripost_desktop.core.storage.object_store import package_prefix
+from veripost_desktop.core.upg import PackageAnalysis
+
+_PARSE_TABLES = (SectionRow, WarningRow, LibraryRefRow)
 
 
 def _package_record(row: PackageRow) -> PackageRecord:
@@ -45,6 +58,12 @@ def _package_record(row: PackageRow) -> PackageRecord:
         job_id=row.job_id,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        machine=row.machine,
+        controller=row.controller,
+        system=row.system,
+        post_name=row.post_name,
+        post_extension=row.post_extension,
+        warning_count=row.warning_count,
     )
 
 
@@ -58,6 +77,10 @@ def _file_record(row: PackageFileRow) -> FileRecord:
         size_bytes=row.size_bytes,
         sha256=row.sha256,
         created_at=row.created_at,
+        sections_active=row.sections_active,
+        sections_calc=row.sections_calc,
+        sections_template=row.sections_template,
+        sections_commented_out=row.sections_commented_out,
     )
 
 
@@ -121,7 +144,9 @@ class Catalog:
             row.error_code = row.error_message = row.error_detail = None
             return _package_record(row)
 
-    def set_status(self, package_id: str, job_id: str, status: PackageStatus, **fields: object) -> bool:
+    def set_status(
+        self, package_id: str, job_id: str, status: PackageStatus, **fields: object
+    ) -> bool:
         """Move a package to ``status`` (and set ``fields``) if ``job_id`` is
         still its current job. Returns whether the write took effect."""
         values: dict[str, object] = {"status": status.value, "updated_at": utcnow(), **fields}
@@ -167,13 +192,81 @@ class Catalog:
             row.updated_at = utcnow()
             return True
 
+    def record_analysis(self, package_id: str, job_id: str, analysis: PackageAnalysis) -> bool:
+        """Store what the parser read, replacing any earlier reading, in one transaction."""
+        with self._write() as session:
+            row = session.get(PackageRow, package_id)
+            if row is None or row.job_id != job_id:
+                return False
+            for table in _PARSE_TABLES:
+                session.execute(delete(table).where(table.package_id == package_id))
+            row.section_count = analysis.section_count
+            row.machine = analysis.machine
+            row.controller = analysis.controller
+            row.system = analysis.system
+            row.post_name = analysis.post_name
+            row.post_extension = analysis.post_extension
+            row.warning_count = len(analysis.warnings)
+            row.updated_at = utcnow()
+            by_name = {f.filename: f for f in analysis.files if f.source is not None}
+            for file_row in session.scalars(
+                select(PackageFileRow).where(PackageFileRow.package_id == package_id)
+            ):
+                parsed = by_name.get(file_row.filename)
+                if parsed is not None:
+                    file_row.sections_active = parsed.active_count
+                    file_row.sections_calc = parsed.calc_count
+                    file_row.sections_template = parsed.template_count
+                    file_row.sections_commented_out = parsed.commented_out_count
+            session.add_all(
+                SectionRow(
+                    package_id=package_id,
+                    filename=f.filename,
+                    name=sec.name,
+                    kind=str(sec.kind),
+                    params=sec.params,
+                    first_line=sec.first_line,
+                    last_line=sec.last_line,
+                    active=sec.active,
+                )
+                for f in analysis.files
+                for sec in f.sections
+            )
+            session.add_all(
+                WarningRow(
+                    package_id=package_id,
+                    code=str(w.code),
+                    text=w.text,
+                    filename=w.filename,
+                    line=w.line,
+                )
+                for w in analysis.warnings
+            )
+            session.add_all(
+                LibraryRefRow(
+                    package_id=package_id,
+                    from_file=ref.from_file,
+                    kind=str(ref.kind),
+                    raw=ref.raw,
+                    file_name=ref.file_name,
+                    line=ref.line,
+                    is_master=ref.is_master,
+                    found=ref.found,
+                )
+                for ref in analysis.library_refs
+            )
+            return True
+
     def clear_files(self, package_id: str) -> None:
         with self._write() as session:
             session.execute(delete(PackageFileRow).where(PackageFileRow.package_id == package_id))
+            for table in _PARSE_TABLES:
+                session.execute(delete(table).where(table.package_id == package_id))
 
     def delete_package(self, package_id: str) -> None:
         with self._write() as session:
-            session.execute(delete(PackageFileRow).where(PackageFileRow.package_id == package_id))
+            for table in (*_PARSE_TABLES, PackageFileRow):
+                session.execute(delete(table).where(table.package_id == package_id))
             session.execute(delete(PackageRow).where(PackageRow.id == package_id))
 
     # ---- reading ---------------------------------------------------------
@@ -190,7 +283,9 @@ class Catalog:
             row = session.get(PackageRow, package_id)
             return _package_record(row) if row is not None else None
 
-    def list_packages(self, *, statuses: Iterable[PackageStatus] | None = None) -> list[PackageRecord]:
+    def list_packages(
+        self, *, statuses: Iterable[PackageStatus] | None = None
+    ) -> list[PackageRecord]:
         stmt = select(PackageRow).order_by(PackageRow.created_at, PackageRow.id)
         if statuses is not None:
             stmt = stmt.where(PackageRow.status.in_([s.value for s in statuses]))
@@ -209,6 +304,40 @@ class Catalog:
         )
         with self._read() as session:
             return [_file_record(r) for r in session.scalars(stmt)]
+
+    def list_sections(self, package_id: str, filename: str | None = None) -> list[SectionRecord]:
+        stmt = select(SectionRow).where(SectionRow.package_id == package_id)
+        if filename is not None:
+            stmt = stmt.where(SectionRow.filename == filename)
+        stmt = stmt.order_by(SectionRow.filename, SectionRow.first_line)
+        with self._read() as session:
+            return [
+                SectionRecord(
+                    r.filename, r.name, r.kind, r.params, r.first_line, r.last_line, r.active
+                )
+                for r in session.scalars(stmt)
+            ]
+
+    def list_warnings(self, package_id: str) -> list[WarningRecord]:
+        stmt = select(WarningRow).where(WarningRow.package_id == package_id).order_by(WarningRow.id)
+        with self._read() as session:
+            return [
+                WarningRecord(r.code, r.text, r.filename, r.line) for r in session.scalars(stmt)
+            ]
+
+    def list_library_refs(self, package_id: str) -> list[LibraryRefRecord]:
+        stmt = (
+            select(LibraryRefRow)
+            .where(LibraryRefRow.package_id == package_id)
+            .order_by(LibraryRefRow.from_file, LibraryRefRow.line)
+        )
+        with self._read() as session:
+            return [
+                LibraryRefRecord(
+                    r.from_file, r.kind, r.raw, r.file_name, r.line, r.is_master, r.found
+                )
+                for r in session.scalars(stmt)
+            ]
 
     def get_file(self, package_id: str, filename: str) -> FileRecord:
         self.get_package(package_id)

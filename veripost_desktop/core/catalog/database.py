@@ -20,7 +20,7 @@ threads at once.
 from __future__ import annotations
 
 import logging
-import shutil
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,20 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def _backup_copy(source: Path, target: Path) -> None:
+    """A consistent copy through SQLite's backup API: it includes what is
+    still in the WAL file, which a plain file copy would miss."""
+    src = sqlite3.connect(source)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
 def migrate(engine: Engine, path: Path) -> str | None:
     """Bring the schema to head. Before changing an existing catalog, copy the
     file aside (``catalog.sqlite3.bak-<rev>-<time>``) so a failed upgrade can
@@ -88,12 +102,9 @@ def migrate(engine: Engine, path: Path) -> str | None:
         return None
     backup: str | None = None
     if current is not None and path.exists():
-        # Fold the WAL into the main file first so the copy is complete.
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         target = path.with_name(f"{path.name}.bak-{current}-{stamp}")
-        shutil.copy2(path, target)
+        _backup_copy(path, target)
         backup = str(target)
         log.info("catalog backed up to %s before migrating %s -> %s", target, current, head)
     cfg = alembic_config()

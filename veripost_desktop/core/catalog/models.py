@@ -4,10 +4,18 @@ migrations in ``migrations/versions``; never edit a released migration."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -51,10 +59,15 @@ class PackageRow(Base):
     source_path: Mapped[str] = mapped_column(Text)
     storage_prefix: Mapped[str] = mapped_column(String(255))
     job_id: Mapped[str] = mapped_column(String(36))
+    # What the parser read (migration 0002); null until a package is parsed.
+    machine: Mapped[str | None] = mapped_column(String(255))
+    controller: Mapped[str | None] = mapped_column(String(255))
+    system: Mapped[str | None] = mapped_column(String(64))
+    post_name: Mapped[str | None] = mapped_column(String(255))
+    post_extension: Mapped[str | None] = mapped_column(String(32))
+    warning_count: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime(), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     files: Mapped[list[PackageFileRow]] = relationship(
         back_populates="package", cascade="all, delete-orphan", passive_deletes=True
@@ -74,6 +87,60 @@ class PackageFileRow(Base):
     object_key: Mapped[str] = mapped_column(String(512))
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
+    # Section counts of a .SRC / .LIB (migration 0002); null for other files.
+    sections_active: Mapped[int | None] = mapped_column(Integer)
+    sections_calc: Mapped[int | None] = mapped_column(Integer)
+    sections_template: Mapped[int | None] = mapped_column(Integer)
+    sections_commented_out: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     package: Mapped[PackageRow] = relationship(back_populates="files")
+
+
+class SectionRow(Base):
+    """One ``:SECTION=`` of a .SRC or .LIB, active or commented out."""
+
+    __tablename__ = "package_sections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    package_id: Mapped[str] = mapped_column(
+        ForeignKey("packages.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(255), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    params: Mapped[str | None] = mapped_column(Text)
+    first_line: Mapped[int] = mapped_column(Integer)
+    last_line: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean)
+
+
+class WarningRow(Base):
+    __tablename__ = "package_warnings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    package_id: Mapped[str] = mapped_column(
+        ForeignKey("packages.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    filename: Mapped[str | None] = mapped_column(String(255))
+    line: Mapped[int | None] = mapped_column(Integer)
+
+
+class LibraryRefRow(Base):
+    """A ``:LIBRARY=`` / ``:INCLUDE=`` line and whether the package holds its file."""
+
+    __tablename__ = "package_library_refs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    package_id: Mapped[str] = mapped_column(
+        ForeignKey("packages.id", ondelete="CASCADE"), index=True
+    )
+    from_file: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16))
+    raw: Mapped[str] = mapped_column(Text)
+    file_name: Mapped[str] = mapped_column(String(255))
+    line: Mapped[int] = mapped_column(Integer)
+    is_master: Mapped[bool] = mapped_column(Boolean)
+    found: Mapped[bool | None] = mapped_column(Boolean)

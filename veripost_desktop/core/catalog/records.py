@@ -46,6 +46,13 @@ class PackageRecord:
     job_id: str
     created_at: datetime
     updated_at: datetime
+    # Read by the parser; None until the package has been parsed.
+    machine: str | None = None
+    controller: str | None = None
+    system: str | None = None
+    post_name: str | None = None
+    post_extension: str | None = None
+    warning_count: int | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,41 @@ class FileRecord:
     size_bytes: int
     sha256: str
     created_at: datetime
+    # Section counts for a .SRC / .LIB once parsed; None otherwise.
+    sections_active: int | None = None
+    sections_calc: int | None = None
+    sections_template: int | None = None
+    sections_commented_out: int | None = None
+
+
+@dataclass(frozen=True)
+class SectionRecord:
+    filename: str
+    name: str
+    kind: str
+    params: str | None
+    first_line: int
+    last_line: int
+    active: bool
+
+
+@dataclass(frozen=True)
+class WarningRecord:
+    code: str
+    text: str
+    filename: str | None
+    line: int | None
+
+
+@dataclass(frozen=True)
+class LibraryRefRecord:
+    from_file: str
+    kind: str
+    raw: str
+    file_name: str
+    line: int
+    is_master: bool
+    found: bool | None
 
 
 @dataclass(frozen=True)

@@ -117,9 +117,11 @@ class IngestionPipeline:
                 raise _Superseded
 
             move_to(PackageStatus.PARSING)
-            parsed = run_parsing_step(zip_path, validation)
+            analysis = run_parsing_step(zip_path, validation, cancel)
+            if not self.catalog.record_analysis(package_id, job_id, analysis):
+                raise _Superseded
 
-            move_to(PackageStatus.READY, section_count=parsed.section_count)
+            move_to(PackageStatus.READY)
         except _Superseded:
             log.info("package %s job %s superseded; stopping quietly", package_id, job_id)
         except BaseException as exc:  # noqa: BLE001 - every ending must be recorded

@@ -63,8 +63,7 @@ class ObjectStore(Protocol):
         """The object's bytes, in order, in bounded chunks."""
         ...
 
-    def list_keys(self, prefix: str) -> list[str]:
-        ...
+    def list_keys(self, prefix: str) -> list[str]: ...
 
     def delete_prefix(self, prefix: str) -> int:
         """Delete every object under ``prefix``; returns how many went."""

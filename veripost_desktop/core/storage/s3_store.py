@@ -148,9 +148,9 @@ class S3Store:
             with self._errors(f"stat {key}"):
                 info = self._client.stat_object(bucket_name=self._bucket, object_name=key)
         except VeriPostError as exc:
-            if exc.__cause__ is not None and isinstance(exc.__cause__, S3Error):
-                if exc.__cause__.code in ("NoSuchKey", "NotFound", "NoSuchObject"):
-                    return None
+            cause = exc.__cause__
+            if isinstance(cause, S3Error) and cause.code in ("NoSuchKey", "NotFound"):
+                return None
             raise
         return ObjectInfo(key=key, size=int(info.size or 0))
 
@@ -165,13 +165,18 @@ class S3Store:
 
     def list_keys(self, prefix: str) -> list[str]:
         with self._errors(f"list {prefix}"):
-            return sorted(
-                obj.object_name
-                for obj in self._client.list_objects(
-                    bucket_name=self._bucket, prefix=prefix, recursive=True
+            try:
+                return sorted(
+                    obj.object_name
+                    for obj in self._client.list_objects(
+                        bucket_name=self._bucket, prefix=prefix, recursive=True
+                    )
+                    if obj.object_name
                 )
-                if obj.object_name
-            )
+            except S3Error as exc:
+                if exc.code == "NoSuchBucket":  # nothing was ever stored
+                    return []
+                raise
 
     def delete_prefix(self, prefix: str) -> int:
         keys = self.list_keys(prefix)

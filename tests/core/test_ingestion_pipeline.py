@@ -1,0 +1,175 @@
+"""The ingestion flow end to end on the core, against both stores."""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_package_zip
+from veripost_desktop.core.catalog import PackageStatus
+from veripost_desktop.core.config import Settings
+from veripost_desktop.core.downloads import download_file
+from veripost_desktop.core.errors import ErrorCode, VeriPostError
+from veripost_desktop.core.ingestion import IngestEvent
+from veripost_desktop.core.services import open_services
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_ingest_stores_every_file_and_walks_every_status(
+    any_settings: Settings, grbl_zip: Path, corpus_dir: Path
+) -> None:
+    services = open_services(any_settings)
+    events: list[IngestEvent] = []
+    outcome = services.pipeline.ingest(grbl_zip, on_event=events.append)
+
+    assert outcome.ok, outcome.error
+    pkg = outcome.package
+    assert pkg is not None and pkg.name == "GRBL-Post"
+    statuses = [e.status for e in events]
+    # Every status, in order (storing may tick several times with progress).
+    assert [s for i, s in enumerate(statuses) if i == 0 or s != statuses[i - 1]] == [
+        PackageStatus.PENDING,
+        PackageStatus.VALIDATING,
+        PackageStatus.STORING,
+        PackageStatus.PARSING,
+        PackageStatus.READY,
+    ]
+    assert pkg.zip_sha256 == sha256(grbl_zip.read_bytes())
+    files = {f.filename: f for f in services.catalog.list_files(pkg.id)}
+    originals = {p.name: p.read_bytes() for p in (corpus_dir / "GRBL-Post").iterdir()}
+    assert set(files) == set(originals)
+    for name, data in originals.items():
+        record = files[name]
+        assert record.object_key == f"packages/{pkg.id}/{name}"
+        assert (record.size_bytes, record.sha256) == (len(data), sha256(data))
+        assert b"".join(services.store.iter_chunks(record.object_key)) == data
+    assert pkg.file_count == 4 and pkg.total_bytes == sum(map(len, originals.values()))
+    services.close()
+
+
+def test_download_is_byte_for_byte_and_checks_the_hash(
+    any_settings: Settings, grbl_zip: Path, corpus_dir: Path, tmp_path: Path
+) -> None:
+    services = open_services(any_settings)
+    pkg = services.pipeline.ingest(grbl_zip).package
+    assert pkg is not None
+    target = tmp_path / "out" / "copy.SRC"
+    download_file(services.catalog, services.store, pkg.id, "GRBL-Post.SRC", target)
+    assert target.read_bytes() == (corpus_dir / "GRBL-Post" / "GRBL-Post.SRC").read_bytes()
+    assert [p.name for p in target.parent.iterdir()] == ["copy.SRC"]  # no temp file left
+
+    # An object altered in storage is not saved under the user's name.
+    import io
+
+    key = f"packages/{pkg.id}/GRBL-Post.LIB"
+    services.store.put_stream(key, io.BytesIO(b"tampered"), 8)
+    bad = tmp_path / "out" / "lib.LIB"
+    with pytest.raises(VeriPostError) as info:
+        download_file(services.catalog, services.store, pkg.id, "GRBL-Post.LIB", bad)
+    assert info.value.code == ErrorCode.CHECKSUM_MISMATCH
+    assert not bad.exists()
+    assert sorted(p.name for p in target.parent.iterdir()) == ["copy.SRC"]
+    services.close()
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_storage_unreachable_ends_in_error_with_nothing_left(
+    tmp_path: Path, grbl_zip: Path
+) -> None:
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        s3_endpoint=f"http://127.0.0.1:{_closed_port()}",
+        s3_access_key="k",
+        s3_secret_key="s",  # type: ignore[arg-type]
+    )
+    services = open_services(settings)
+    outcome = services.pipeline.ingest(grbl_zip)
+    assert outcome.package is not None
+    pkg = services.catalog.get_package(outcome.package.id)
+    assert pkg.status is PackageStatus.ERROR
+    assert pkg.error_code == ErrorCode.STORAGE_UNAVAILABLE
+    assert pkg.error_message == (
+        "File storage is temporarily unavailable. Your package could not be saved."
+    )
+    assert "127.0.0.1" in (pkg.error_detail or "")
+    assert services.catalog.list_files(pkg.id) == []
+    services.close()
+
+
+def test_failure_mid_storing_removes_what_was_stored(
+    s3_settings: Settings, corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last member turns bad after validating passed (the file changed on
+    disk): earlier members were already uploaded, and all of them go."""
+    from veripost_desktop.core.ingestion import pipeline
+
+    monkeypatch.setattr(pipeline, "PROGRESS_INTERVAL_S", 0.0)  # an event per chunk
+    zpath = make_package_zip(corpus_dir, tmp_path / "p.zip", folder="")
+    services = open_services(s3_settings)
+    validation = services.pipeline.check(zpath)
+    assert validation.ok
+    pkg = services.pipeline.register(validation)
+
+    with zipfile.ZipFile(zpath) as zf:
+        last = zf.infolist()[-1]
+        offset = last.header_offset + 30 + len(last.filename.encode()) + len(last.extra) + 5
+    stored_before_failure: list[str] = []
+
+    def corrupt_when_storing_starts(event: IngestEvent) -> None:
+        if event.status is PackageStatus.STORING and event.bytes_done == 0:
+            raw = bytearray(zpath.read_bytes())
+            raw[offset] ^= 0xFF
+            zpath.write_bytes(bytes(raw))
+        elif event.status is PackageStatus.ERROR:
+            pass
+        elif event.status is PackageStatus.STORING:
+            stored_before_failure[:] = services.store.list_keys(pkg.storage_prefix) or (
+                stored_before_failure
+            )
+
+    final = services.pipeline.run(pkg, validation, on_event=corrupt_when_storing_starts)
+    assert final.status is PackageStatus.ERROR
+    assert final.error_code == ErrorCode.CORRUPT_ZIP
+    assert stored_before_failure, "some members should have been uploaded before the failure"
+    assert services.store.list_keys(final.storage_prefix) == []
+    assert services.catalog.list_files(pkg.id) == []
+    services.close()
+
+
+def test_refused_zip_creates_no_row(local_settings: Settings, tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.zip"
+    bogus.write_text("not a zip at all")
+    services = open_services(local_settings)
+    outcome = services.pipeline.ingest(bogus)
+    assert outcome.package is None
+    assert outcome.error is not None and outcome.error.code == ErrorCode.NOT_A_ZIP
+    assert services.catalog.count_packages() == 0
+    services.close()
+
+
+def test_cancel_ends_in_error_and_removes_objects(local_settings: Settings, grbl_zip: Path) -> None:
+    services = open_services(local_settings)
+    calls = {"n": 0}
+
+    def cancel_after_some_reads() -> bool:
+        calls["n"] += 1
+        return calls["n"] > 3
+
+    outcome = services.pipeline.ingest(grbl_zip, cancel=cancel_after_some_reads)
+    assert outcome.package is not None
+    assert outcome.package.status is PackageStatus.ERROR
+    assert outcome.package.error_code == ErrorCode.CANCELLED
+    assert services.store.list_keys(outcome.package.storage_prefix) == []
+    services.close()
