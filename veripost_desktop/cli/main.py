@@ -24,8 +24,11 @@ from veripost_desktop.cli.output import (
     show_json,
     validation_json,
 )
+from veripost_desktop.core.catalog import PackageStatus
 from veripost_desktop.core.config import Settings, load_settings
-from veripost_desktop.core.errors import UserError, as_user_error
+from veripost_desktop.core.errors import UserError, VeriPostError, as_user_error
+from veripost_desktop.core.ingestion import IngestOutcome
+from veripost_desktop.core.logging_setup import RedactSecrets, configure_logging
 from veripost_desktop.core.services import Services, open_services
 from veripost_desktop.core.zip_validation import validate_zip
 
@@ -67,16 +70,23 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_ingest(args: argparse.Namespace, services: Services) -> int:
     paths = [Path(p) for p in args.zips]
     workers = max(1, min(services.settings.ingest_workers, len(paths)))
+    add_duplicates = args.on_duplicate == "add"
+
+    def ingest_one(path: Path) -> IngestOutcome:
+        return services.pipeline.ingest(path, add_duplicates=add_duplicates)
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
         # map() keeps the order of the arguments whatever order they finish in.
-        outcomes = list(pool.map(services.pipeline.ingest, paths))
+        outcomes = list(pool.map(ingest_one, paths))
     if args.json:
         _print_json([outcome_json(o) for o in outcomes])
     else:
         for o in outcomes:
             row = outcome_json(o)
             print(f"{row['status'].upper():8} {o.path}")
-            if o.package is not None:
+            if o.duplicate_of is not None:
+                print(f"         already in the catalog as package {row['package_id']}")
+            elif o.package is not None:
                 print(f"         package_id {row['package_id']}  job_id {row['job_id']}")
             if o.error is not None:
                 print(f"         [{o.error.code}] {o.error.message}")
@@ -110,6 +120,72 @@ def cmd_files(args: argparse.Namespace, services: Services) -> int:
     for f in files:
         print(f"{f.filename:40} {human_size(f.size_bytes):>9}  {f.sha256}  {f.object_key}")
     return 0
+
+
+def cmd_retry(args: argparse.Namespace, services: Services) -> int:
+    from veripost_desktop.core.ingestion.retry import prepare_retry
+
+    catalog = services.catalog
+    if args.all_failed:
+        ids = [p.id for p in catalog.list_packages(statuses=[PackageStatus.ERROR])]
+    else:
+        ids = list(args.package_ids)
+    if not ids:
+        print("Nothing to retry." if args.all_failed else "Name a package or use --all-failed.")
+        return 0 if args.all_failed else 1
+    rows = []
+    for package_id in ids:
+        try:
+            package, validation = prepare_retry(services.pipeline, package_id)
+            final = services.pipeline.run(package, validation)
+            rows.append(package_json(final))
+        except VeriPostError as exc:
+            row = {"package_id": package_id, "status": "error", **exc.error.to_dict()}
+            rows.append(row)
+    if args.json:
+        _print_json(rows)
+    else:
+        for row in rows:
+            print(f"{row['status'].upper():8} {row['package_id']}")
+            if row.get("code"):
+                print(f"         [{row['code']}] {row['message']}")
+    return 0 if all(r["status"] == "ready" for r in rows) else 1
+
+
+def cmd_remove(args: argparse.Namespace, services: Services) -> int:
+    from veripost_desktop.core.package_maintenance import remove_package
+
+    for package_id in args.package_ids:
+        remove_package(services.catalog, services.store, services.lease, package_id)
+        print(f"Removed {package_id}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace, services: Services) -> int:
+    from veripost_desktop.core.package_maintenance import verify_package
+
+    report = verify_package(services.catalog, services.store, args.package_id)
+    if args.json:
+        _print_json(
+            {
+                "package_id": report.package_id,
+                "ok": report.ok,
+                "files": [
+                    {
+                        "name": f.filename,
+                        "object_key": f.object_key,
+                        "state": f.state,
+                        "detail": f.detail,
+                    }
+                    for f in report.files
+                ],
+            }
+        )
+    else:
+        print(report.summary())
+        for f in report.files:
+            print(f"  {f.state:10} {f.filename}" + (f"  ({f.detail})" if f.detail else ""))
+    return 0 if report.ok else 1
 
 
 def cmd_show(args: argparse.Namespace, services: Services) -> int:
@@ -170,6 +246,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="validate and store ZIPs in the catalog")
     p.add_argument("zips", nargs="+", metavar="ZIP")
     p.add_argument("--json", action="store_true", help="print a JSON list, one entry per ZIP")
+    p.add_argument(
+        "--on-duplicate",
+        choices=("skip", "add"),
+        default="skip",
+        help="a ZIP whose content is already in the catalog: skip it (default, reported as "
+        "'duplicate' with the existing package id) or add it again as a new package",
+    )
+
+    p = sub.add_parser("retry", help="ingest failed packages again from their original ZIPs")
+    p.add_argument("package_ids", nargs="*", metavar="PACKAGE_ID")
+    p.add_argument("--all-failed", action="store_true", help="every package in error")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("remove", help="delete packages: their stored files and catalog rows")
+    p.add_argument("package_ids", nargs="+", metavar="PACKAGE_ID")
+
+    p = sub.add_parser("verify", help="re-read a package's stored files and check them")
+    p.add_argument("package_id", metavar="PACKAGE_ID")
+    p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("list", help="list the packages in the catalog")
     p.add_argument("--json", action="store_true")
@@ -191,14 +286,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    stderr = logging.StreamHandler(sys.stderr)
+    stderr.setLevel(logging.INFO if args.verbose else logging.WARNING)
+    stderr.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(stderr)
     services: Services | None = None
     try:
         settings = load_settings()
+        secret = settings.s3_secret_key.get_secret_value() if settings.s3_secret_key else ""
+        stderr.addFilter(RedactSecrets((secret,)))
+        try:
+            configure_logging(settings.log_dir, secrets=(secret,))
+        except OSError as exc:  # a read-only profile must not stop a command
+            print(f"warning: no log file ({exc})", file=sys.stderr)
         if args.command == "validate":
             return cmd_validate(args, settings)
         services = open_services(settings)
@@ -207,6 +307,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "list": cmd_list,
             "files": cmd_files,
             "show": cmd_show,
+            "retry": cmd_retry,
+            "remove": cmd_remove,
+            "verify": cmd_verify,
             "download": cmd_download,
         }[args.command]
         return handler(args, services)

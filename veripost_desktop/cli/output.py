@@ -26,13 +26,17 @@ def validation_json(result: ValidationResult) -> dict[str, Any]:
 
 
 def outcome_json(outcome: IngestOutcome) -> dict[str, Any]:
-    package = outcome.package
+    package = outcome.package or outcome.duplicate_of
     error = outcome.error
+    if outcome.duplicate_of is not None:
+        status = "duplicate"
+    else:
+        status = outcome.package.status.value if outcome.package else "refused"
     return {
         "path": str(outcome.path),
         "package_id": package.id if package else None,
         "job_id": package.job_id if package else None,
-        "status": package.status.value if package else "refused",
+        "status": status,
         "code": error.code if error else None,
         "message": error.message if error else None,
         "detail": error.detail if error else None,

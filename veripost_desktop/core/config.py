@@ -98,6 +98,9 @@ class Settings(BaseSettings):
             return tuple(out)
         return value
 
+    # The rotating log file's folder; defaults to the per-user log folder.
+    log_dir: Path = Field(default_factory=default_log_dir)
+
     @property
     def resolved_catalog_path(self) -> Path:
         return self.catalog_path or (self.data_dir / "catalog.sqlite3")
@@ -119,10 +122,17 @@ def load_settings(**overrides: object) -> Settings:
     """Settings from the environment (and ``overrides``), with a bad value
     reported in the one error shape instead of a pydantic traceback."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         raise VeriPostError(
             ErrorCode.INVALID_SETTINGS,
             "VeriPost's configuration is not valid. Check the VERIPOST_ environment variables.",
             str(exc),
         ) from exc
+    if settings.s3_endpoint and settings.s3_secret_key is None:
+        from veripost_desktop.core.secrets_store import load_secret
+
+        secret = load_secret(settings.s3_access_key)
+        if secret is not None:
+            settings = settings.model_copy(update={"s3_secret_key": SecretStr(secret)})
+    return settings

@@ -48,6 +48,9 @@ class ErrorCode(StrEnum):
 
     # Ingestion
     INTERRUPTED = "interrupted"
+    SOURCE_MISSING = "source_missing"
+    SOURCE_CHANGED = "source_changed"
+    NOT_RETRYABLE = "not_retryable"
     CANCELLED = "cancelled"
     INTERNAL_ERROR = "internal_error"
 

@@ -64,6 +64,7 @@ def _package_record(row: PackageRow) -> PackageRecord:
         post_name=row.post_name,
         post_extension=row.post_extension,
         warning_count=row.warning_count,
+        owner_token=row.owner_token,
     )
 
 
@@ -85,8 +86,10 @@ def _file_record(row: PackageFileRow) -> FileRecord:
 
 
 class Catalog:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, owner_token: str | None = None) -> None:
         self.path = Path(path)
+        # Stamped on every job this process starts (see core/process_lease.py).
+        self.owner_token = owner_token
         self._read_engine, self._write_engine = open_engines(self.path)
 
     def close(self) -> None:
@@ -127,6 +130,7 @@ class Catalog:
             source_path=str(source_path),
             storage_prefix=package_prefix(package_id),
             job_id=str(uuid.uuid4()),
+            owner_token=self.owner_token,
         )
         with self._write() as session:
             session.add(row)
@@ -140,7 +144,9 @@ class Catalog:
             if row is None:
                 raise _not_found(package_id)
             row.job_id = str(uuid.uuid4())
+            row.owner_token = self.owner_token
             row.status = PackageStatus.PENDING.value
+            row.updated_at = utcnow()
             row.error_code = row.error_message = row.error_detail = None
             return _package_record(row)
 
@@ -270,6 +276,13 @@ class Catalog:
             session.execute(delete(PackageRow).where(PackageRow.id == package_id))
 
     # ---- reading ---------------------------------------------------------
+
+    def find_by_zip_sha256(self, zip_sha256: str) -> list[PackageRecord]:
+        stmt = select(PackageRow).where(PackageRow.zip_sha256 == zip_sha256)
+        with self._read() as session:
+            return [
+                _package_record(r) for r in session.scalars(stmt.order_by(PackageRow.created_at))
+            ]
 
     def get_package(self, package_id: str) -> PackageRecord:
         with self._read() as session:

@@ -66,6 +66,8 @@ class PackageRow(Base):
     post_name: Mapped[str | None] = mapped_column(String(255))
     post_extension: Mapped[str | None] = mapped_column(String(32))
     warning_count: Mapped[int | None] = mapped_column(Integer)
+    # The process lease token of whoever runs the current job (migration 0003).
+    owner_token: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

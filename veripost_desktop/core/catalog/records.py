@@ -53,6 +53,7 @@ class PackageRecord:
     post_name: str | None = None
     post_extension: str | None = None
     warning_count: int | None = None
+    owner_token: str | None = None
 
 
 @dataclass(frozen=True)

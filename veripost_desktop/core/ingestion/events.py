@@ -34,7 +34,11 @@ class IngestOutcome:
     path: Path
     package: PackageRecord | None
     error: UserError | None
+    # Set when the ZIP's content was already in the catalog and was not added again.
+    duplicate_of: PackageRecord | None = None
 
     @property
     def ok(self) -> bool:
+        if self.duplicate_of is not None:
+            return True
         return self.package is not None and self.package.status is PackageStatus.READY

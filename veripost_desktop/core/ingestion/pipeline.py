@@ -27,7 +27,7 @@ from veripost_desktop.core.ingestion.events import (
 )
 from veripost_desktop.core.ingestion.parsing_step import run_parsing_step
 from veripost_desktop.core.ingestion.storing_step import run_storing_step
-from veripost_desktop.core.ingestion.validating_step import run_validating_step
+from veripost_desktop.core.ingestion.validating_step import run_validating_step, sha256_of_file
 from veripost_desktop.core.storage.object_store import ObjectStore, package_prefix
 from veripost_desktop.core.zip_validation import ValidationResult, inspect_zip
 
@@ -159,16 +159,29 @@ class IngestionPipeline:
 
     # ---- headless, start to end ------------------------------------------
 
+    def find_duplicates(self, zip_path: Path) -> list[PackageRecord]:
+        """Packages (not in error) made from a ZIP with the same content."""
+        sha = sha256_of_file(Path(zip_path))
+        return [
+            p for p in self.catalog.find_by_zip_sha256(sha) if p.status is not PackageStatus.ERROR
+        ]
+
     def ingest(
         self,
         zip_path: Path,
         on_event: EventCallback | None = None,
         cancel: CancelCheck | None = None,
+        *,
+        add_duplicates: bool = True,
     ) -> IngestOutcome:
         zip_path = Path(zip_path)
         validation = self.check(zip_path)
         if validation.error is not None:
             return IngestOutcome(zip_path, None, validation.error)
+        if not add_duplicates:
+            existing = self.find_duplicates(zip_path)
+            if existing:
+                return IngestOutcome(zip_path, None, None, duplicate_of=existing[0])
         package = self.register(validation)
         if on_event is not None:
             on_event(IngestEvent(package.id, package.job_id, PackageStatus.PENDING))

@@ -1,0 +1,101 @@
+"""Looking after stored packages: verify what storage holds, remove a package."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from veripost_desktop.core.catalog import Catalog, FileRecord
+from veripost_desktop.core.catalog.records import IN_FLIGHT_STATUSES
+from veripost_desktop.core.errors import ErrorCode, VeriPostError
+from veripost_desktop.core.process_lease import ProcessLease
+from veripost_desktop.core.storage.object_store import ObjectStore
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    filename: str
+    object_key: str
+    state: str  # "ok" | "missing" | "altered" | "unreadable"
+    detail: str
+
+    @property
+    def ok(self) -> bool:
+        return self.state == "ok"
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    package_id: str
+    files: tuple[FileCheck, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(f.ok for f in self.files)
+
+    def summary(self) -> str:
+        bad = [f for f in self.files if not f.ok]
+        if not bad:
+            return f"All {len(self.files)} stored files are intact."
+        return f"{len(bad)} of {len(self.files)} stored files are not as they were stored: " + (
+            ", ".join(f"{f.filename} ({f.state})" for f in bad)
+        )
+
+
+def _check_file(store: ObjectStore, record: FileRecord) -> FileCheck:
+    try:
+        info = store.stat(record.object_key)
+        if info is None:
+            return FileCheck(record.filename, record.object_key, "missing", "not in storage")
+        digest = hashlib.sha256()
+        size = 0
+        for chunk in store.iter_chunks(record.object_key):
+            digest.update(chunk)
+            size += len(chunk)
+    except VeriPostError as exc:
+        if exc.code == ErrorCode.STORAGE_UNAVAILABLE:
+            raise
+        return FileCheck(record.filename, record.object_key, "unreadable", exc.detail)
+    if size != record.size_bytes or digest.hexdigest() != record.sha256:
+        return FileCheck(
+            record.filename,
+            record.object_key,
+            "altered",
+            f"catalog: {record.size_bytes} bytes sha256 {record.sha256}; "
+            f"storage: {size} bytes sha256 {digest.hexdigest()}",
+        )
+    return FileCheck(record.filename, record.object_key, "ok", "")
+
+
+def verify_package(
+    catalog: Catalog,
+    store: ObjectStore,
+    package_id: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> VerifyReport:
+    """Re-read every stored object and compare size and SHA-256 with the catalog."""
+    catalog.get_package(package_id)
+    files = catalog.list_files(package_id)
+    checks = []
+    for i, record in enumerate(files, start=1):
+        checks.append(_check_file(store, record))
+        if progress is not None:
+            progress(i, len(files))
+    return VerifyReport(package_id, tuple(checks))
+
+
+def remove_package(
+    catalog: Catalog, store: ObjectStore, lease: ProcessLease, package_id: str
+) -> None:
+    """Delete the package's objects, then its rows. Objects go first: if
+    storage is unreachable the package stays listed rather than orphaning them."""
+    pkg = catalog.get_package(package_id)
+    if pkg.status in IN_FLIGHT_STATUSES and lease.is_alive(pkg.owner_token):
+        raise VeriPostError(
+            ErrorCode.NOT_RETRYABLE,
+            "The package is still being ingested. Cancel it first, then remove it.",
+            f"package {pkg.id} is {pkg.status.value}",
+        )
+    store.delete_prefix(pkg.storage_prefix)
+    catalog.delete_package(package_id)
