@@ -1,0 +1,175 @@
+"""GUI test helpers: the real main window, real drop events, dialogs captured
+by patching ``QMessageBox.exec`` / ``QFileDialog`` so nothing blocks.
+
+QT_QPA_PLATFORM=offscreen is set by the shared ``tests/conftest.py`` before
+Qt is imported.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QModelIndex, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QMessageBox, QTableView, QWidget
+from pytestqt.qtbot import QtBot
+
+from veripost_desktop.app import create_main_window
+from veripost_desktop.core.catalog import PackageRecord, PackageStatus
+from veripost_desktop.core.config import Settings
+from veripost_desktop.gui import file_table_model as files
+from veripost_desktop.gui import package_table_model as packages
+from veripost_desktop.gui.main_window import MainWindow
+
+INGEST_TIMEOUT_MS = 20_000
+
+
+@dataclass(frozen=True)
+class ShownBox:
+    """What a person would have seen in a QMessageBox."""
+
+    object_name: str
+    title: str
+    icon: QMessageBox.Icon
+    text: str
+    informative_text: str
+    detailed_text: str
+
+    @property
+    def everything(self) -> str:
+        return "\n".join((self.text, self.informative_text, self.detailed_text))
+
+
+@pytest.fixture
+def shown_boxes(monkeypatch: pytest.MonkeyPatch) -> list[ShownBox]:
+    """Every QMessageBox.exec() call, recorded instead of blocking."""
+    boxes: list[ShownBox] = []
+
+    def fake_exec(box: QMessageBox) -> int:
+        boxes.append(
+            ShownBox(
+                box.objectName(),
+                box.windowTitle(),
+                box.icon(),
+                box.text(),
+                box.informativeText(),
+                box.detailedText(),
+            )
+        )
+        return int(QMessageBox.StandardButton.Ok)
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    return boxes
+
+
+@pytest.fixture
+def open_window(qtbot: QtBot) -> Iterator[Callable[[Settings | None], MainWindow]]:
+    """Build (and show) the real main window; closed at the end of the test."""
+    windows: list[MainWindow] = []
+
+    def _open(settings: Settings | None) -> MainWindow:
+        window = create_main_window(settings)
+        qtbot.addWidget(window)
+        window.resize(1000, 650)
+        window.show()
+        qtbot.waitExposed(window)
+        windows.append(window)
+        return window
+
+    yield _open
+    for window in windows:
+        window.close()
+
+
+def drop_files(target: QWidget, paths: Sequence[Path]) -> QDropEvent:
+    """A real drag-enter + drop of local files onto ``target``, as a file
+    manager would deliver it."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    pos = QPointF(target.width() / 2, target.height() / 2)
+    enter = QDragEnterEvent(
+        pos,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(target, enter)
+    assert enter.isAccepted(), "the window refused the drag"
+    drop = QDropEvent(
+        pos,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(target, drop)
+    return drop
+
+
+def package_ids(window: MainWindow) -> list[str]:
+    return [r.id for r in window.package_model.records()]
+
+
+def wait_for_status(
+    qtbot: QtBot,
+    window: MainWindow,
+    package_id: str,
+    statuses: Sequence[PackageStatus] = (PackageStatus.READY, PackageStatus.ERROR),
+    timeout: int = INGEST_TIMEOUT_MS,
+) -> PackageRecord:
+    def reached() -> bool:
+        record = window.package_model.record(package_id)
+        return record is not None and record.status in statuses
+
+    qtbot.waitUntil(reached, timeout=timeout)
+    # ...and the controller has taken the worker's final report.
+    qtbot.waitUntil(lambda: window.ingestion.active_count == 0, timeout=timeout)
+    record = window.package_model.record(package_id)
+    assert record is not None
+    return record
+
+
+def proxy_index(view: QTableView, source_row: int, column: int = 0) -> QModelIndex:
+    proxy = view.model()
+    source = proxy.sourceModel()  # type: ignore[attr-defined]
+    return proxy.mapFromSource(source.index(source_row, column))  # type: ignore[attr-defined]
+
+
+def select_package(qtbot: QtBot, window: MainWindow, package_id: str) -> None:
+    row = window.package_model.rowForId(package_id)
+    assert row >= 0
+    window.package_view.selectRow(proxy_index(window.package_view, row).row())
+    qtbot.waitUntil(lambda: window.file_model.package_id == package_id)
+
+
+def double_click(qtbot: QtBot, view: QTableView, index: QModelIndex) -> None:
+    view.scrollTo(index)
+    pos = view.visualRect(index).center()
+    # A real double-click is press, release, then the double-click press; item
+    # views only report doubleClicked for the index the first press hit.
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def file_row(window: MainWindow, filename: str) -> QModelIndex:
+    row = window.file_model.rowForName(filename)
+    assert row >= 0, f"{filename} not in the file table"
+    return proxy_index(window.file_view, row, files.COL_NAME)
+
+
+def package_row(window: MainWindow, package_id: str) -> QModelIndex:
+    row = window.package_model.rowForId(package_id)
+    assert row >= 0
+    return proxy_index(window.package_view, row, packages.COL_NAME)
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

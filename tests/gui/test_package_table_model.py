@@ -1,0 +1,191 @@
+"""PackageTableModel with no view: rows, cells, and one-row updates."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtTest import QSignalSpy
+from pytestqt.qtbot import QtBot
+
+from veripost_desktop.core.catalog import PackageRecord, PackageStatus
+from veripost_desktop.core.errors import UserError
+from veripost_desktop.core.ingestion import IngestEvent
+from veripost_desktop.gui.package_table_model import (
+    COL_ADDED,
+    COL_FILES,
+    COL_JOB_ID,
+    COL_NAME,
+    COL_PACKAGE_ID,
+    COL_SECTIONS,
+    COL_SIZE,
+    COL_STATUS,
+    HEADERS,
+    PackageRecordRole,
+    PackageTableModel,
+    SortRole,
+)
+
+T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+DISPLAY = Qt.ItemDataRole.DisplayRole
+
+
+def record(n: int, **fields: object) -> PackageRecord:
+    base = PackageRecord(
+        id=f"pkg-{n}",
+        name=f"Post {n}",
+        status=PackageStatus.PENDING,
+        error_code=None,
+        error_message=None,
+        error_detail=None,
+        file_count=4,
+        section_count=None,
+        total_bytes=1000 * n,
+        zip_sha256=None,
+        source_path=f"/tmp/post{n}.zip",
+        storage_prefix=f"packages/pkg-{n}/",
+        job_id=f"job-{n}",
+        created_at=T0 + timedelta(minutes=n),
+        updated_at=T0 + timedelta(minutes=n),
+    )
+    return replace(base, **fields)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def model(qapp: object) -> PackageTableModel:
+    m = PackageTableModel()
+    m.set_packages([record(1), record(2), record(3)])
+    return m
+
+
+def cell(model: PackageTableModel, row: int, column: int, role: int = DISPLAY) -> object:
+    return model.data(model.index(row, column), role)
+
+
+def test_rows_columns_and_headers(model: PackageTableModel) -> None:
+    assert model.rowCount() == 3
+    assert model.columnCount() == len(HEADERS) == 8
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(8)] == [
+        "Name",
+        "Status",
+        "Files",
+        "Size",
+        "Sections",
+        "Package ID",
+        "Job ID",
+        "Added",
+    ]
+    assert model.rowCount(model.index(0, 0)) == 0  # a table, not a tree
+
+
+def test_cells_show_the_record(model: PackageTableModel) -> None:
+    assert cell(model, 1, COL_NAME) == "Post 2"
+    assert cell(model, 1, COL_STATUS) == "pending"
+    assert cell(model, 1, COL_FILES) == "4"
+    assert cell(model, 1, COL_SIZE) == "2.0 KB"
+    assert cell(model, 1, COL_SECTIONS) == ""
+    assert cell(model, 1, COL_PACKAGE_ID) == "pkg-2"
+    assert cell(model, 1, COL_JOB_ID) == "job-2"
+    assert str(cell(model, 1, COL_ADDED)).startswith("2024-05-")
+    assert cell(model, 1, COL_SIZE, SortRole) == 2000
+    assert cell(model, 1, COL_NAME, PackageRecordRole) == record(2)
+    assert model.data(QModelIndex()) is None
+
+
+def test_row_for_id(model: PackageTableModel) -> None:
+    assert model.rowForId("pkg-3") == 2
+    assert model.rowForId("nope") == -1
+
+
+def test_update_emits_data_changed_for_exactly_that_row(model: PackageTableModel) -> None:
+    changed = QSignalSpy(model.dataChanged)
+    reset = QSignalSpy(model.modelReset)
+    model.update_package(record(2, status=PackageStatus.READY, section_count=12))
+    assert changed.count() == 1
+    top_left, bottom_right = changed.at(0)[0], changed.at(0)[1]
+    assert (top_left.row(), top_left.column()) == (1, 0)
+    assert (bottom_right.row(), bottom_right.column()) == (1, len(HEADERS) - 1)
+    assert reset.count() == 0
+    assert cell(model, 1, COL_STATUS) == "ready"
+    assert cell(model, 1, COL_SECTIONS) == "12"
+    assert cell(model, 0, COL_STATUS) == "pending"
+
+
+def test_events_update_one_row_without_reset(qtbot: QtBot, model: PackageTableModel) -> None:
+    def only_row_2(top_left: QModelIndex, bottom_right: QModelIndex, *_: object) -> bool:
+        return top_left.row() == bottom_right.row() == 2
+
+    with (
+        qtbot.assertNotEmitted(model.modelReset),
+        qtbot.assertNotEmitted(model.layoutChanged),
+        qtbot.waitSignal(model.dataChanged, check_params_cb=only_row_2, timeout=1000),
+    ):
+        assert model.apply_event(IngestEvent("pkg-3", "job-3", PackageStatus.VALIDATING))
+    assert cell(model, 2, COL_STATUS) == "validating"
+
+    with qtbot.waitSignal(model.dataChanged, check_params_cb=only_row_2, timeout=1000):
+        model.apply_event(IngestEvent("pkg-3", "job-3", PackageStatus.STORING, 450, 1000))
+    assert cell(model, 2, COL_STATUS) == "storing 45%"
+    assert model.progress("pkg-3") is not None
+
+    model.apply_event(IngestEvent("pkg-3", "job-3", PackageStatus.PARSING, 1000, 1000))
+    assert cell(model, 2, COL_STATUS) == "parsing"
+    assert model.progress("pkg-3") is None
+
+
+def test_error_event_sets_error_fields_and_tooltip(model: PackageTableModel) -> None:
+    error = UserError("storage_unavailable", "Storage is down.", "connect refused")
+    model.apply_event(IngestEvent("pkg-1", "job-1", PackageStatus.ERROR, error=error))
+    shown = cell(model, 0, COL_NAME, PackageRecordRole)
+    assert isinstance(shown, PackageRecord)
+    assert (shown.status, shown.error_code, shown.error_detail) == (
+        PackageStatus.ERROR,
+        "storage_unavailable",
+        "connect refused",
+    )
+    assert cell(model, 0, COL_STATUS, Qt.ItemDataRole.ToolTipRole) == "Storage is down."
+    assert cell(model, 1, COL_STATUS, Qt.ItemDataRole.ToolTipRole) is None
+
+
+def test_events_of_unknown_packages_or_old_jobs_are_ignored(model: PackageTableModel) -> None:
+    changed = QSignalSpy(model.dataChanged)
+    assert not model.apply_event(IngestEvent("pkg-9", "job-9", PackageStatus.READY))
+    assert not model.apply_event(IngestEvent("pkg-1", "old-job", PackageStatus.READY))
+    assert changed.count() == 0
+    assert cell(model, 0, COL_STATUS) == "pending"
+
+
+def test_add_inserts_one_row(model: PackageTableModel) -> None:
+    inserted = QSignalSpy(model.rowsInserted)
+    reset = QSignalSpy(model.modelReset)
+    model.add_package(record(4))
+    assert inserted.count() == 1
+    assert (inserted.at(0)[1], inserted.at(0)[2]) == (3, 3)
+    assert reset.count() == 0
+    assert model.rowForId("pkg-4") == 3
+    model.add_package(record(4, status=PackageStatus.READY))  # known id: an update
+    assert model.rowCount() == 4
+    assert cell(model, 3, COL_STATUS) == "ready"
+
+
+def test_proxy_sorts_sizes_as_numbers(qapp: object) -> None:
+    model = PackageTableModel()
+    model.set_packages(
+        [
+            record(1, total_bytes=900),
+            record(2, total_bytes=10_000),
+            record(3, total_bytes=2_000_000),
+        ]
+    )
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SortRole)
+    proxy.sort(COL_SIZE, Qt.SortOrder.DescendingOrder)
+    names = [proxy.index(r, COL_NAME).data() for r in range(3)]
+    assert names == ["Post 3", "Post 2", "Post 1"]  # as text, "900 bytes" would sort first
+    proxy.sort(COL_FILES)
+    proxy.sort(COL_SECTIONS)
+    proxy.sort(COL_ADDED, Qt.SortOrder.DescendingOrder)
+    assert proxy.index(0, COL_NAME).data() == "Post 3"

@@ -1,0 +1,217 @@
+"""The package table: one row per catalog package, updated in place.
+
+Rows are found by package id (``rowForId``). A status change or progress tick
+replaces that one record and emits ``dataChanged`` for that one row, so the
+view keeps its selection, scroll position and sort while packages ingest.
+A model reset happens only when the whole list is (re)loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from veripost_desktop.core.catalog import PackageRecord, PackageStatus
+from veripost_desktop.core.ingestion import IngestEvent
+from veripost_desktop.gui.formatting import human_size, local_time, status_text
+
+COL_NAME = 0
+COL_STATUS = 1
+COL_FILES = 2
+COL_SIZE = 3
+COL_SECTIONS = 4
+COL_PACKAGE_ID = 5
+COL_JOB_ID = 6
+COL_ADDED = 7
+
+HEADERS = ("Name", "Status", "Files", "Size", "Sections", "Package ID", "Job ID", "Added")
+
+PackageRecordRole = Qt.ItemDataRole.UserRole + 1
+# Raw values (numbers, timestamps) so the proxy sorts sizes as sizes, not text.
+SortRole = Qt.ItemDataRole.UserRole + 2
+
+_NUMERIC_COLUMNS = (COL_FILES, COL_SIZE, COL_SECTIONS)
+_STATUS_ORDER = {status: i for i, status in enumerate(PackageStatus)}
+_ERROR_BRUSH = QBrush(QColor(176, 0, 32))
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+
+@dataclass(frozen=True)
+class Progress:
+    bytes_done: int
+    bytes_total: int
+
+
+class PackageTableModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._records: list[PackageRecord] = []
+        self._rows: dict[str, int] = {}
+        self._progress: dict[str, Progress] = {}
+
+    # ---- Qt model interface ----------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._records)
+
+    def columnCount(self, parent: ModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._records):
+            return None
+        record = self._records[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(record, column)
+        if role == SortRole:
+            return self._sort_key(record, column)
+        if role == PackageRecordRole:
+            return record
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(record, column)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == COL_STATUS and record.status is PackageStatus.ERROR:
+                return _ERROR_BRUSH
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in _NUMERIC_COLUMNS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    # ---- lookups ---------------------------------------------------------
+
+    def rowForId(self, package_id: str) -> int:
+        """The row holding ``package_id``, or -1."""
+        return self._rows.get(package_id, -1)
+
+    def record(self, package_id: str) -> PackageRecord | None:
+        row = self.rowForId(package_id)
+        return self._records[row] if row >= 0 else None
+
+    def records(self) -> list[PackageRecord]:
+        return list(self._records)
+
+    def progress(self, package_id: str) -> Progress | None:
+        return self._progress.get(package_id)
+
+    # ---- changes ---------------------------------------------------------
+
+    def set_packages(self, records: Iterable[PackageRecord]) -> None:
+        """Replace everything (start-up load): the one place the model resets."""
+        self.beginResetModel()
+        self._records = list(records)
+        self._rows = {r.id: i for i, r in enumerate(self._records)}
+        self._progress.clear()
+        self.endResetModel()
+
+    def add_package(self, record: PackageRecord) -> None:
+        if record.id in self._rows:
+            self.update_package(record)
+            return
+        row = len(self._records)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._records.append(record)
+        self._rows[record.id] = row
+        self.endInsertRows()
+
+    def update_package(self, record: PackageRecord) -> None:
+        """Put a fresh record from the catalog in its row (added if unknown)."""
+        row = self.rowForId(record.id)
+        if row < 0:
+            self.add_package(record)
+            return
+        self._records[row] = record
+        if record.status is not PackageStatus.STORING:
+            self._progress.pop(record.id, None)
+        self._row_changed(row)
+
+    def apply_event(self, event: IngestEvent) -> bool:
+        """Apply a worker's status change or progress tick to its row.
+
+        Events from an older job of the package (a superseded attempt) are
+        ignored. Returns whether the row changed.
+        """
+        row = self.rowForId(event.package_id)
+        if row < 0:
+            return False
+        current = self._records[row]
+        if event.job_id != current.job_id:
+            return False
+        fields: dict[str, Any] = {"status": event.status}
+        if event.error is not None:
+            fields.update(
+                error_code=event.error.code,
+                error_message=event.error.message,
+                error_detail=event.error.detail,
+            )
+        if event.bytes_total > 0:
+            fields["total_bytes"] = event.bytes_total
+        if event.status is PackageStatus.STORING:
+            self._progress[event.package_id] = Progress(event.bytes_done, event.bytes_total)
+        else:
+            self._progress.pop(event.package_id, None)
+        self._records[row] = replace(current, **fields)
+        self._row_changed(row)
+        return True
+
+    def _row_changed(self, row: int) -> None:
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+
+    # ---- cell contents ---------------------------------------------------
+
+    def _display(self, record: PackageRecord, column: int) -> str:
+        if column == COL_NAME:
+            return record.name
+        if column == COL_STATUS:
+            progress = self._progress.get(record.id)
+            if progress is None:
+                return status_text(record.status)
+            return status_text(record.status, progress.bytes_done, progress.bytes_total)
+        if column == COL_FILES:
+            return str(record.file_count)
+        if column == COL_SIZE:
+            return human_size(record.total_bytes)
+        if column == COL_SECTIONS:
+            return "" if record.section_count is None else str(record.section_count)
+        if column == COL_PACKAGE_ID:
+            return record.id
+        if column == COL_JOB_ID:
+            return record.job_id
+        if column == COL_ADDED:
+            return local_time(record.created_at)
+        return ""
+
+    def _sort_key(self, record: PackageRecord, column: int) -> Any:
+        if column == COL_FILES:
+            return record.file_count
+        if column == COL_SIZE:
+            return record.total_bytes
+        if column == COL_SECTIONS:
+            return -1 if record.section_count is None else record.section_count
+        if column == COL_ADDED:
+            return record.created_at.timestamp()
+        if column == COL_STATUS:
+            return _STATUS_ORDER[record.status]
+        return self._display(record, column).casefold()
+
+    def _tooltip(self, record: PackageRecord, column: int) -> str | None:
+        if column == COL_STATUS and record.status is PackageStatus.ERROR:
+            return record.error_message or "This package could not be added."
+        if column == COL_NAME:
+            return record.source_path
+        if column == COL_SECTIONS and record.section_count is None:
+            return "Not read yet"
+        return None
