@@ -26,6 +26,9 @@ def settle_interrupted(
     catalog: Catalog, store: ObjectStore, lease: ProcessLease
 ) -> list[PackageRecord]:
     settled: list[PackageRecord] = []
+    # Once storage proves unreachable, don't pay its retry time again for
+    # every package: start-up must stay quick while storage is down.
+    storage_down: Exception | None = None
     for pkg in catalog.list_packages(statuses=IN_FLIGHT_STATUSES):
         if lease.is_alive(pkg.owner_token):
             continue
@@ -34,10 +37,13 @@ def settle_interrupted(
             f"(job {pkg.job_id}); it was not finished."
         )
         try:
+            if storage_down is not None:
+                raise storage_down
             removed = store.delete_prefix(pkg.storage_prefix)
             if removed:
                 detail += f" {removed} partly stored object(s) were removed."
         except Exception as exc:  # noqa: BLE001 - storage may be down; say so
+            storage_down = exc
             detail += (
                 f" Stored objects could not be removed now ({exc}); "
                 "they are removed on Retry or Remove."
