@@ -53,11 +53,17 @@ def run_storing_step(
     stored: list[StoredFile] = []
     try:
         zf = zipfile.ZipFile(zip_path)
-    except (OSError, zipfile.BadZipFile) as exc:
+    except OSError as exc:
         raise VeriPostError(
             ErrorCode.FILE_NOT_FOUND,
             "The ZIP file could not be read. It may have been moved or deleted.",
             f"{zip_path}: {exc}",
+        ) from exc
+    except Exception as exc:  # noqa: BLE001 - the file changed since it was validated
+        raise VeriPostError(
+            ErrorCode.CORRUPT_ZIP,
+            "The ZIP file is damaged and cannot be read.",
+            f"{zip_path}: {type(exc).__name__}: {exc}",
         ) from exc
     with zf:
         for member in validation.members:
