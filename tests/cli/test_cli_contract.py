@@ -143,3 +143,56 @@ def test_bad_configuration_is_a_friendly_error(tmp_path: Path) -> None:
 def test_version(tmp_path: Path) -> None:
     r = run_cli(tmp_path / "d", "--version")
     assert r.returncode == 0 and r.stdout.startswith("veripost-cli ")
+
+
+def test_show_json_reads_the_post(tmp_path: Path, zips: dict[str, Path]) -> None:
+    data = tmp_path / "d"
+    out = json.loads(run_cli(data, "ingest", str(zips["good"]), "--json").stdout)
+    pkg_id = out[0]["package_id"]
+    r = run_cli(data, "show", pkg_id, "--json")
+    assert r.returncode == 0, r.stderr
+    shown = json.loads(r.stdout)
+    assert shown["section_count"] == 82
+    assert (shown["machine"], shown["controller"], shown["system"]) == ("RSCNC32", "GRBL", "MILL")
+    files = {f["name"]: f for f in shown["files"]}
+    assert files["GRBL-Post.SRC"]["sections"] == {
+        "active": 81,
+        "calc": 7,
+        "template": 74,
+        "commented_out": 44,
+    }
+    assert files["GRBL-Post.ctl"]["sections"] is None
+    refs = {r["file_name"].upper(): r for r in shown["library_refs"]}
+    assert refs["GRBL-POST.LIB"]["found"] is True
+    assert refs["MILL.LIB"]["is_master"] is True
+    assert shown["warnings"] == []
+
+
+def test_duplicates_verify_remove_and_retry(tmp_path: Path, zips: dict[str, Path]) -> None:
+    data = tmp_path / "d"
+    first = json.loads(run_cli(data, "ingest", str(zips["good"]), "--json").stdout)[0]
+    again = run_cli(data, "ingest", str(zips["good"]), "--json")
+    assert again.returncode == 0
+    dup = json.loads(again.stdout)[0]
+    assert dup["status"] == "duplicate" and dup["package_id"] == first["package_id"]
+    added = json.loads(
+        run_cli(data, "ingest", str(zips["good"]), "--on-duplicate", "add", "--json").stdout
+    )[0]
+    assert added["status"] == "ready" and added["package_id"] != first["package_id"]
+
+    r = run_cli(data, "verify", first["package_id"], "--json")
+    assert r.returncode == 0 and json.loads(r.stdout)["ok"] is True
+    stored = data / "objects" / "veripost" / "packages" / first["package_id"] / "GRBL-Post.SRC"
+    stored.write_bytes(b"tampered")
+    r = run_cli(data, "verify", first["package_id"], "--json")
+    assert r.returncode == 1
+    states = {f["name"]: f["state"] for f in json.loads(r.stdout)["files"]}
+    assert states["GRBL-Post.SRC"] == "altered"
+
+    r = run_cli(data, "remove", added["package_id"])
+    assert r.returncode == 0
+    listed = json.loads(run_cli(data, "list", "--json").stdout)
+    assert [p["package_id"] for p in listed] == [first["package_id"]]
+
+    r = run_cli(data, "retry", "--all-failed", "--json")
+    assert r.returncode == 0 and json.loads(r.stdout) == []

@@ -131,8 +131,14 @@ def cmd_retry(args: argparse.Namespace, services: Services) -> int:
     else:
         ids = list(args.package_ids)
     if not ids:
-        print("Nothing to retry." if args.all_failed else "Name a package or use --all-failed.")
-        return 0 if args.all_failed else 1
+        if not args.all_failed:
+            print("Name a package or use --all-failed.", file=sys.stderr)
+            return 2
+        if args.json:
+            _print_json([])
+        else:
+            print("Nothing to retry.")
+        return 0
     rows = []
     for package_id in ids:
         try:
