@@ -173,3 +173,22 @@ def test_cancel_ends_in_error_and_removes_objects(local_settings: Settings, grbl
     assert outcome.package.error_code == ErrorCode.CANCELLED
     assert services.store.list_keys(outcome.package.storage_prefix) == []
     services.close()
+
+
+def test_whole_package_exports_as_a_zip(
+    any_settings: Settings, grbl_zip: Path, corpus_dir: Path, tmp_path: Path
+) -> None:
+    from veripost_desktop.core.downloads import export_package_zip
+
+    services = open_services(any_settings)
+    pkg = services.pipeline.ingest(grbl_zip).package
+    assert pkg is not None
+    out = export_package_zip(services.catalog, services.store, pkg.id, tmp_path / "out")
+    assert out == tmp_path / "out" / "GRBL-Post.zip"
+    with zipfile.ZipFile(out) as zf:
+        assert zf.testzip() is None
+        got = {i.filename: zf.read(i) for i in zf.infolist()}
+    assert got == {p.name: p.read_bytes() for p in (corpus_dir / "GRBL-Post").iterdir()}
+    # What VeriPost exports, VeriPost accepts.
+    assert services.pipeline.check(out).ok
+    services.close()

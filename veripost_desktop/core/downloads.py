@@ -79,3 +79,66 @@ def _write_failed(destination: Path, exc: OSError) -> VeriPostError:
         "The file could not be saved there. Check the folder exists and you can write to it.",
         f"{destination}: {type(exc).__name__}: {exc}",
     )
+
+
+def export_package_zip(
+    catalog: Catalog,
+    store: ObjectStore,
+    package_id: str,
+    destination: Path,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: CancelCheck | None = None,
+) -> Path:
+    """Write the whole package as one ZIP (flat, one member per stored file).
+
+    Each file streams from storage into the ZIP with its SHA-256 checked on
+    the way; the ZIP is built in a temporary file and moved into place only
+    when every file matched the catalog."""
+    import zipfile
+
+    package = catalog.get_package(package_id)
+    files = catalog.list_files(package_id)
+    destination = Path(destination)
+    if destination.is_dir():
+        destination = destination / f"{package.name}.zip"
+    total = sum(f.size_bytes for f in files)
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{destination.name}.", suffix=".part", dir=destination.parent
+        )
+    except OSError as exc:
+        raise _write_failed(destination, exc) from exc
+    tmp = Path(tmp_name)
+    try:
+        done = 0
+        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
+            for record in files:
+                digest = hashlib.sha256()
+                size = 0
+                with zf.open(record.filename, "w", force_zip64=record.size_bytes > 2**31) as out:
+                    for chunk in store.iter_chunks(record.object_key):
+                        if cancel is not None and cancel():
+                            raise VeriPostError(
+                                ErrorCode.CANCELLED, "The download was cancelled.", package_id
+                            )
+                        out.write(chunk)
+                        digest.update(chunk)
+                        size += len(chunk)
+                        done += len(chunk)
+                        if progress is not None:
+                            progress(done, total)
+                if digest.hexdigest() != record.sha256 or size != record.size_bytes:
+                    raise VeriPostError(
+                        ErrorCode.CHECKSUM_MISMATCH,
+                        "A stored file does not match what was uploaded, so the package ZIP "
+                        "was not saved.",
+                        f"{record.object_key}: catalog sha256 {record.sha256}, "
+                        f"storage gave {digest.hexdigest()} ({size} bytes)",
+                    )
+        os.replace(tmp, destination)
+    except OSError as exc:
+        raise _write_failed(destination, exc) from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    return destination
