@@ -183,8 +183,10 @@ def test_whole_package_exports_as_a_zip(
     services = open_services(any_settings)
     pkg = services.pipeline.ingest(grbl_zip).package
     assert pkg is not None
+    (tmp_path / "out").mkdir()
     out = export_package_zip(services.catalog, services.store, pkg.id, tmp_path / "out")
-    assert out == tmp_path / "out" / "GRBL-Post.zip"
+    assert out == tmp_path / "out" / "GRBL-Post.zip"  # a folder gets the package's name
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["GRBL-Post.zip"]
     with zipfile.ZipFile(out) as zf:
         assert zf.testzip() is None
         got = {i.filename: zf.read(i) for i in zf.infolist()}
