@@ -21,9 +21,22 @@ for _name in list(os.environ):
 
 from veripost_desktop.core.config import Settings  # noqa: E402
 
+# shared/ sits beside the repository, for developers and CI alike.
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "upg"
-if not CORPUS_DIR.is_dir():  # CI: a copy of shared/ sits beside the clone
-    CORPUS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "upg"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_qsettings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Settings saved by the window go to a throw-away folder, never the
+    developer's own (the app reads them at start)."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat,
+        QSettings.Scope.UserScope,
+        str(tmp_path_factory.mktemp("qsettings")),
+    )
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,10 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from veripost_desktop import __version__
@@ -15,8 +17,10 @@ from veripost_desktop.core.config import APP_NAME, Settings, load_settings
 from veripost_desktop.core.errors import as_user_error
 from veripost_desktop.core.logging_setup import RedactSecrets, configure_logging
 from veripost_desktop.core.services import open_services
+from veripost_desktop.gui import icons
 from veripost_desktop.gui.error_dialog import show_error
 from veripost_desktop.gui.main_window import MainWindow
+from veripost_desktop.gui.settings_persistence import app_qsettings, load_effective_settings
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +39,44 @@ def ensure_application(argv: Sequence[str] | None = None) -> QApplication:
         return existing
     if existing is not None:
         raise RuntimeError("a non-GUI QCoreApplication is already running")
+    # Qt 6 scales for high-DPI screens on its own; PassThrough keeps fractional
+    # factors (125 %, 150 %) instead of rounding them, so text and icons are
+    # the size Windows asks for. Only settable before the application exists.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    _set_windows_app_id()
     _app = QApplication([sys.argv[0] if sys.argv else "veripost", *(argv or [])])
     _app.setApplicationName(APP_NAME)
     _app.setApplicationDisplayName("VeriPost Desktop")
     _app.setApplicationVersion(__version__)
+    dress_application(_app)
     return _app
+
+
+def dress_application(app: QApplication) -> None:
+    """The app icon on every window, and the platform's own style and palette
+    (no colours of ours). Fusion only when the native style plugin is missing:
+    on Windows that shows as the built-in legacy "Windows" style (a build that
+    lost ``styles/qmodernwindowsstyle.dll``)."""
+    app.setWindowIcon(icons.app_icon())
+    style = app.style()
+    if style is None or style.name().casefold() == "windows":
+        log.warning("native widget style missing; using Fusion")
+        app.setStyle("Fusion")
+
+
+def _set_windows_app_id() -> None:
+    """Group the window under VeriPost's own taskbar icon rather than
+    python.exe's when run from source on Windows."""
+    if sys.platform != "win32":
+        return
+    try:
+        import ctypes
+
+        ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID("VeriPost.Desktop")
+    except (AttributeError, OSError):
+        pass
 
 
 def create_main_window(config: Settings | None = None) -> MainWindow:
@@ -78,14 +115,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(prog="veripost", description="VeriPost Desktop", add_help=True)
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation end to end, offscreen, on a temporary folder; "
+        "exit 0 if everything works",
+    )
+    parser.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help="with --self-test: also write the report to FILE",
+    )
     options, qt_args = parser.parse_known_args(args)
     if options.version:
-        print(f"veripost {__version__}")
+        # A Windows GUI build started from a console has no stdout.
+        if sys.stdout is not None:
+            print(f"veripost {__version__}")
         return 0
+    if options.self_test:
+        from veripost_desktop.self_test import run_self_test
+
+        return run_self_test(report_path=options.report)
 
     app = ensure_application(qt_args)
     try:
-        settings = load_settings()
+        # Environment first, then what the Settings dialog saved, then defaults.
+        settings = load_effective_settings(app_qsettings())
         setup_logging(settings)
         window = create_main_window(settings)
     except Exception as exc:  # noqa: BLE001 - shown to the person, then exit

@@ -1,0 +1,485 @@
+"""The Settings dialog and what it saves: QSettings in each test's own .ini
+file, environment variables winning, the secret in the keyring (never the
+file), and Test connection against a real S3 server over HTTP."""
+
+from __future__ import annotations
+
+import socket
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
+from pytestqt.qtbot import QtBot
+
+from tests.gui.conftest import ShownBox, closed_port
+from veripost_desktop.core.config import GIB, MIB, Settings
+from veripost_desktop.core.errors import ErrorCode, UserError, VeriPostError
+from veripost_desktop.core.secrets_store import KEYRING_SERVICE
+from veripost_desktop.gui import settings_dialog
+from veripost_desktop.gui import settings_persistence as persistence
+from veripost_desktop.gui.settings_dialog import NO_KEYRING_NOTE, SettingsDialog
+from veripost_desktop.gui.settings_persistence import (
+    SavedSettings,
+    StorageKind,
+    load_effective_settings,
+    load_saved,
+    save_settings,
+)
+
+CHECK_TIMEOUT_MS = 15_000
+
+OpenDialog = Callable[..., SettingsDialog]
+
+
+@pytest.fixture
+def ini_path(tmp_path: Path) -> Path:
+    return tmp_path / "settings" / "VeriPost Desktop.ini"
+
+
+@pytest.fixture
+def qsettings(ini_path: Path) -> QSettings:
+    """This test's own settings file: nothing read from or written to the
+    developer's real settings."""
+    return QSettings(str(ini_path), QSettings.Format.IniFormat)
+
+
+@pytest.fixture(autouse=True)
+def no_session_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(settings_dialog, "_SESSION_SECRETS", {})
+
+
+@pytest.fixture
+def open_dialog(qtbot: QtBot, qsettings: QSettings) -> Iterator[OpenDialog]:
+    dialogs: list[SettingsDialog] = []
+
+    def _open(check_timeout_s: float = 5.0) -> SettingsDialog:
+        dialog = SettingsDialog(qsettings, check_timeout_s=check_timeout_s)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialogs.append(dialog)
+        return dialog
+
+    yield _open
+    for dialog in dialogs:
+        # A check still running must not report into the next test.
+        qtbot.waitUntil(lambda d=dialog: not d.checking, timeout=CHECK_TIMEOUT_MS)  # type: ignore[misc]
+        dialog.close()
+
+
+class MemoryKeyring(KeyringBackend):
+    """A real keyring back end that keeps passwords in this process."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.passwords.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+def click_save(qtbot: QtBot, dialog: SettingsDialog) -> None:
+    button = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+# ---- the dialog and QSettings ---------------------------------------------------
+
+
+def test_first_open_shows_the_defaults(open_dialog: OpenDialog) -> None:
+    dialog = open_dialog()
+    assert dialog.objectName() == "settingsDialog"
+    assert dialog.local_radio.isChecked() and not dialog.s3_radio.isChecked()
+    assert not dialog.endpoint_edit.isEnabled()  # MinIO fields wait for the MinIO choice
+    assert dialog.bucket_edit.text() == "veripost"
+    assert dialog.region_edit.text() == "us-east-1"
+    assert dialog.secret_key_edit.echoMode() is dialog.secret_key_edit.EchoMode.Password
+    assert dialog.workers_spin.value() == 4
+    assert dialog.max_total_spin.value() == 16 * GIB // MIB
+    assert dialog.max_members_spin.value() == 10_000
+    assert dialog.max_ratio_spin.value() == 200.0
+    assert dialog.ratio_min_spin.value() == 1024  # KiB
+    # Extra file types are off until someone turns them on.
+    assert [c.text() for c in dialog.extra_checks.values()] == [
+        ".RTF setup sheets",
+        ".CNF settings overrides",
+    ]
+    assert not any(c.isChecked() for c in dialog.extra_checks.values())
+    assert dialog.locked_fields == frozenset()
+
+
+def test_save_writes_qsettings_and_emits_the_new_settings(
+    qtbot: QtBot, open_dialog: OpenDialog, qsettings: QSettings, ini_path: Path
+) -> None:
+    dialog = open_dialog()
+    dialog.s3_radio.setChecked(True)
+    assert dialog.endpoint_edit.isEnabled()
+    dialog.endpoint_edit.setText(" http://minio.example:9000 ")
+    dialog.bucket_edit.setText("posts")
+    dialog.access_key_edit.setText("engineer")
+    dialog.region_edit.setText("eu-west-1")
+    dialog.workers_spin.setValue(2)
+    dialog.max_members_spin.setValue(500)
+    dialog.extra_checks[".RTF"].setChecked(True)
+
+    with qtbot.waitSignal(dialog.settingsSaved, timeout=5000) as saved:
+        click_save(qtbot, dialog)
+    settings = saved.args[0]
+    assert isinstance(settings, Settings)
+    assert settings.s3_endpoint == "http://minio.example:9000"
+    assert settings.s3_bucket == "posts"
+    assert settings.s3_access_key == "engineer"
+    assert settings.s3_region == "eu-west-1"
+    assert settings.ingest_workers == 2
+    assert settings.limits.max_members == 500
+    assert settings.extra_extensions == (".RTF",)
+    assert ".RTF" in settings.accepted_extensions and ".CNF" not in settings.accepted_extensions
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+    # On disk, under the organisation/application the app reads back.
+    text = ini_path.read_text(encoding="utf-8")
+    assert "s3_endpoint=http://minio.example:9000" in text
+    assert "backend=minio" in text
+    assert load_effective_settings(QSettings(str(ini_path), QSettings.Format.IniFormat)) == settings
+
+
+def test_saved_values_are_shown_when_the_dialog_reopens(
+    open_dialog: OpenDialog, qsettings: QSettings
+) -> None:
+    save_settings(
+        qsettings,
+        SavedSettings(
+            storage=StorageKind.LOCAL,
+            s3_endpoint="http://remembered:9000",
+            ingest_workers=7,
+            extra_extensions=(".CNF", ".TXT"),
+            max_ratio=55.5,
+        ),
+    )
+    dialog = open_dialog()
+    assert dialog.local_radio.isChecked()
+    # The endpoint is remembered while the local folder is in use.
+    assert dialog.endpoint_edit.text() == "http://remembered:9000"
+    assert dialog.workers_spin.value() == 7
+    assert dialog.extra_checks[".CNF"].isChecked()
+    assert not dialog.extra_checks[".RTF"].isChecked()
+    assert dialog.max_ratio_spin.value() == 55.5
+    # A type with no checkbox (saved by hand) is kept, not dropped on save.
+    assert dialog.form_values().extra_extensions == (".CNF", ".TXT")
+
+    settings = load_effective_settings(qsettings)
+    assert settings.s3_endpoint is None and not settings.uses_s3
+    assert settings.ingest_workers == 7
+    assert settings.extra_extensions == (".CNF", ".TXT")
+    assert settings.limits.max_ratio == 55.5
+
+
+def test_minio_without_an_address_is_not_saved(
+    qtbot: QtBot,
+    open_dialog: OpenDialog,
+    qsettings: QSettings,
+    shown_boxes: list[ShownBox],
+) -> None:
+    dialog = open_dialog()
+    dialog.s3_radio.setChecked(True)
+    dialog.endpoint_edit.setText("   ")
+    emitted: list[Settings] = []
+    dialog.settingsSaved.connect(emitted.append)
+    click_save(qtbot, dialog)
+    assert emitted == []
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    (box,) = shown_boxes
+    assert box.object_name == "errorDialog"
+    assert "Enter the address" in box.text and "invalid_settings" in box.text
+    assert load_saved(qsettings) == SavedSettings()
+
+
+# ---- the environment wins ---------------------------------------------------------
+
+
+def test_environment_variables_win_and_lock_their_fields(
+    qtbot: QtBot,
+    open_dialog: OpenDialog,
+    qsettings: QSettings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    save_settings(
+        qsettings,
+        SavedSettings(
+            storage=StorageKind.MINIO,
+            s3_endpoint="http://saved:9000",
+            s3_bucket="saved-bucket",
+            ingest_workers=7,
+        ),
+    )
+    monkeypatch.setenv("VERIPOST_S3_ENDPOINT", "http://from-env:9000")
+    monkeypatch.setenv("VERIPOST_INGEST_WORKERS", "3")
+
+    settings = load_effective_settings(qsettings)
+    assert settings.s3_endpoint == "http://from-env:9000"
+    assert settings.ingest_workers == 3
+    assert settings.s3_bucket == "saved-bucket"  # not set in the environment
+
+    dialog = open_dialog()
+    assert {"storage", "s3_endpoint", "ingest_workers"} <= dialog.locked_fields
+    assert dialog.endpoint_edit.text() == "http://from-env:9000"
+    assert dialog.endpoint_edit.isReadOnly()
+    assert dialog.endpoint_edit.toolTip().startswith("Set by VERIPOST_S3_ENDPOINT")
+    note = dialog.findChild(QLabel, "envNote_s3_endpoint")
+    assert note is not None and note.text() == "Set by VERIPOST_S3_ENDPOINT"
+    assert not dialog.local_radio.isEnabled() and not dialog.s3_radio.isEnabled()
+    assert dialog.workers_spin.isReadOnly() and dialog.workers_spin.value() == 3
+    workers_note = dialog.findChild(QLabel, "envNote_ingest_workers")
+    assert workers_note is not None and workers_note.text() == "Set by VERIPOST_INGEST_WORKERS"
+    assert not dialog.bucket_edit.isReadOnly()
+
+    dialog.bucket_edit.setText("new-bucket")
+    with qtbot.waitSignal(dialog.settingsSaved, timeout=5000) as saved:
+        click_save(qtbot, dialog)
+    assert saved.args[0].s3_endpoint == "http://from-env:9000"
+    assert saved.args[0].s3_bucket == "new-bucket"
+    # What the environment set is not written over what the person saved.
+    after = load_saved(qsettings)
+    assert after.s3_endpoint == "http://saved:9000"
+    assert after.ingest_workers == 7
+    assert after.s3_bucket == "new-bucket"
+
+
+def test_one_limit_from_the_environment_others_from_saved_settings(
+    qsettings: QSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    save_settings(qsettings, SavedSettings(max_members=100, max_ratio=50.0))
+    monkeypatch.setenv("VERIPOST_LIMITS__MAX_MEMBERS", "5")
+    limits = load_effective_settings(qsettings).limits
+    assert limits.max_members == 5
+    assert limits.max_ratio == 50.0
+    assert limits.max_total_uncompressed == 16 * GIB
+
+
+def test_environment_names_match_case_insensitively(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("veripost_s3_bucket", "lower")
+    assert persistence.env_override("s3_bucket") == "VERIPOST_S3_BUCKET"
+    assert persistence.env_override("s3_region") is None
+
+
+def test_a_broken_saved_value_names_the_settings_file(
+    open_dialog: OpenDialog, qsettings: QSettings, ini_path: Path
+) -> None:
+    qsettings.setValue("ingest/workers", 0)  # below the minimum of 1
+    qsettings.setValue("limits/max_members", "many")  # not a number: ignored
+    qsettings.sync()
+    with pytest.raises(VeriPostError) as caught:
+        load_effective_settings(qsettings)
+    assert caught.value.code == ErrorCode.INVALID_SETTINGS
+    assert "saved settings" in caught.value.message
+    assert str(ini_path) in caught.value.detail
+    assert "ingest_workers" in caught.value.detail
+    # The dialog still opens (on the defaults), so the value can be corrected.
+    dialog = open_dialog()
+    assert dialog.workers_spin.value() == 4
+
+
+def test_app_qsettings_follows_qsettings_set_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = QSettings.defaultFormat()
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    try:
+        store = persistence.app_qsettings()
+        assert store.organizationName() == "VeriPost"
+        assert store.applicationName() == "VeriPost Desktop"
+        assert Path(store.fileName()) == tmp_path / "VeriPost" / "VeriPost Desktop.ini"
+    finally:
+        QSettings.setDefaultFormat(before)
+
+
+# ---- the secret key -----------------------------------------------------------------
+
+
+def test_without_a_keyring_the_dialog_says_so_and_keeps_the_secret_for_the_session(
+    qtbot: QtBot, open_dialog: OpenDialog, ini_path: Path
+) -> None:
+    # tests/conftest.py selects keyring's null back end: no keyring here.
+    dialog = open_dialog()
+    assert dialog.keyring_note.isVisibleTo(dialog)
+    assert dialog.keyring_note.text() == NO_KEYRING_NOTE
+    assert "VERIPOST_S3_SECRET_KEY" in dialog.keyring_note.text()
+
+    dialog.s3_radio.setChecked(True)
+    dialog.endpoint_edit.setText("http://127.0.0.1:9000")
+    dialog.access_key_edit.setText("engineer")
+    dialog.secret_key_edit.setText("s3cr3t-value")
+    with qtbot.waitSignal(dialog.settingsSaved, timeout=5000) as saved:
+        click_save(qtbot, dialog)
+    settings = saved.args[0]
+    assert settings.s3_secret_key is not None
+    assert settings.s3_secret_key.get_secret_value() == "s3cr3t-value"
+    assert "s3cr3t-value" not in ini_path.read_text(encoding="utf-8")
+
+    # Reopened later in the same session and saved without retyping it.
+    again = open_dialog()
+    assert again.secret_key_edit.text() == ""
+    assert "this session" in again.secret_key_edit.placeholderText()
+    again.workers_spin.setValue(3)
+    with qtbot.waitSignal(again.settingsSaved, timeout=5000) as saved_again:
+        click_save(qtbot, again)
+    secret = saved_again.args[0].s3_secret_key
+    assert secret is not None and secret.get_secret_value() == "s3cr3t-value"
+
+
+def test_the_secret_goes_to_the_keyring_never_the_settings_file(
+    qtbot: QtBot,
+    open_dialog: OpenDialog,
+    qsettings: QSettings,
+    ini_path: Path,
+    memory_keyring: MemoryKeyring,
+) -> None:
+    dialog = open_dialog()
+    assert not dialog.keyring_note.isVisibleTo(dialog)
+    dialog.s3_radio.setChecked(True)
+    dialog.endpoint_edit.setText("http://127.0.0.1:9000")
+    dialog.access_key_edit.setText("engineer")
+    dialog.secret_key_edit.setText("s3cr3t-value")
+    with qtbot.waitSignal(dialog.settingsSaved, timeout=5000) as saved:
+        click_save(qtbot, dialog)
+    assert memory_keyring.passwords == {(KEYRING_SERVICE, "engineer"): "s3cr3t-value"}
+    assert "s3cr3t-value" not in ini_path.read_text(encoding="utf-8")
+    # Read back through the keyring, as the app does at start.
+    for settings in (saved.args[0], load_effective_settings(qsettings)):
+        assert settings.s3_secret_key is not None
+        assert settings.s3_secret_key.get_secret_value() == "s3cr3t-value"
+
+    # Reopened: the secret is not shown, only that one is saved.
+    again = open_dialog()
+    assert again.secret_key_edit.text() == ""
+    assert "saved" in again.secret_key_edit.placeholderText()
+
+
+def test_secret_from_the_environment_is_read_only(
+    open_dialog: OpenDialog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VERIPOST_S3_SECRET_KEY", "env-secret")
+    dialog = open_dialog()
+    assert "s3_secret_key" in dialog.locked_fields
+    assert dialog.secret_key_edit.isReadOnly()
+    assert dialog.secret_key_edit.text() == ""  # never displayed
+    assert "VERIPOST_S3_SECRET_KEY" in dialog.secret_key_edit.placeholderText()
+    assert not dialog.keyring_note.isVisibleTo(dialog)
+
+
+# ---- Test connection --------------------------------------------------------------
+
+
+def fill_s3(dialog: SettingsDialog, endpoint: str, bucket: str | None = None) -> None:
+    dialog.s3_radio.setChecked(True)
+    dialog.endpoint_edit.setText(endpoint)
+    dialog.bucket_edit.setText(bucket or f"test-{uuid.uuid4().hex[:12]}")
+    dialog.access_key_edit.setText("testing")
+    dialog.secret_key_edit.setText("testing")
+
+
+def test_test_connection_succeeds_against_a_real_s3_server(
+    qtbot: QtBot, open_dialog: OpenDialog, s3_server: str
+) -> None:
+    dialog = open_dialog()
+    fill_s3(dialog, s3_server, "settings-check")
+    with qtbot.waitSignal(dialog.connectionChecked, timeout=CHECK_TIMEOUT_MS) as checked:
+        qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+        assert not dialog.test_button.isEnabled()  # one check at a time
+    assert checked.args == [None]
+    assert dialog.test_button.isEnabled()
+    assert dialog.connection_result.text().startswith("Connected: MinIO ")
+    assert "settings-check" in dialog.connection_result.text()
+    assert not dialog.details_button.isVisible()
+
+
+def test_test_connection_reports_an_unreachable_server_in_the_error_shape(
+    qtbot: QtBot, open_dialog: OpenDialog, shown_boxes: list[ShownBox]
+) -> None:
+    dialog = open_dialog()
+    fill_s3(dialog, f"http://127.0.0.1:{closed_port()}")
+    began = time.monotonic()
+    with qtbot.waitSignal(dialog.connectionChecked, timeout=CHECK_TIMEOUT_MS) as checked:
+        dialog.test_connection()
+    assert time.monotonic() - began < 8
+    error = checked.args[0]
+    assert isinstance(error, UserError)
+    assert error.code == ErrorCode.STORAGE_UNAVAILABLE
+    assert dialog.connection_result.text() == f"{error.message} (error code: storage_unavailable)"
+    assert dialog.connection_result.toolTip() == error.detail
+    assert "127.0.0.1" in error.detail
+    assert dialog.details_button.isVisible()
+
+    qtbot.mouseClick(dialog.details_button, Qt.MouseButton.LeftButton)
+    (box,) = shown_boxes
+    assert box.object_name == "errorDialog"
+    assert box.title == "Connection test failed"
+    assert error.detail in box.detailed_text
+
+
+def test_a_silent_server_is_reported_within_the_timeout_and_the_ui_stays_responsive(
+    qtbot: QtBot, open_dialog: OpenDialog
+) -> None:
+    # Accepts connections (the kernel's backlog) and never answers.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        dialog = open_dialog(check_timeout_s=1.0)
+        fill_s3(dialog, f"http://127.0.0.1:{port}")
+
+        ticks: list[float] = []
+        QTimer.singleShot(100, lambda: ticks.append(time.monotonic()))
+        began = time.monotonic()
+        with qtbot.waitSignal(dialog.connectionChecked, timeout=CHECK_TIMEOUT_MS) as checked:
+            dialog.test_connection()
+            assert time.monotonic() - began < 0.5  # the click returns at once
+            assert dialog.checking
+            assert dialog.connection_result.text() == "Testing the connection..."
+        finished = time.monotonic()
+    elapsed = finished - began
+    # The event loop kept running meanwhile: the timer fired on time.
+    assert ticks and ticks[0] - began < 0.6
+    error = checked.args[0]
+    assert isinstance(error, UserError)
+    assert error.code == ErrorCode.STORAGE_UNAVAILABLE
+    assert "did not answer in time" in error.message
+    assert 0.9 < elapsed < 5
+
+
+def test_test_connection_checks_the_local_folder_too(
+    qtbot: QtBot, open_dialog: OpenDialog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VERIPOST_DATA_DIR", str(tmp_path / "data"))
+    dialog = open_dialog()
+    with qtbot.waitSignal(dialog.connectionChecked, timeout=CHECK_TIMEOUT_MS) as checked:
+        dialog.test_connection()
+    assert checked.args == [None]
+    assert dialog.connection_result.text().startswith("Connected: Local folder ")
+    assert (tmp_path / "data" / "objects" / "veripost").is_dir()

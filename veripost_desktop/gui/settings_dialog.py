@@ -1,0 +1,514 @@
+"""Settings: where packages are stored, how many ingest at once, ZIP limits
+and the extra file types a package may carry.
+
+A value set by a ``VERIPOST_*`` environment variable wins over the dialog: its
+field is shown read-only, with "Set by VERIPOST_..." beside it, and it is not
+saved. The S3 secret key goes to the OS keyring, never to the settings file;
+on a computer with no keyring the dialog says so and uses the typed key for
+this session only (``VERIPOST_S3_SECRET_KEY`` is the lasting fallback).
+
+*Test connection* checks the storage as filled in (saved or not) on a pool
+thread, so the window stays responsive while a server is slow to answer.
+
+The dialog does not reopen anything itself: *Save* writes QSettings and
+emits ``settingsSaved(Settings)`` with the settings the app should now run on.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pydantic import SecretStr
+from PySide6.QtCore import QObject, QRunnable, QSettings, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from veripost_desktop.core.config import MIB, Settings, ZipLimits, load_settings
+from veripost_desktop.core.errors import ErrorCode, UserError, VeriPostError, as_user_error
+from veripost_desktop.core.secrets_store import keyring_available, save_secret
+from veripost_desktop.core.storage.connection_check import check_connection, describe_store
+from veripost_desktop.gui import icons
+from veripost_desktop.gui.error_dialog import show_error
+from veripost_desktop.gui.settings_persistence import (
+    SECRET_KEY_ENV,
+    SavedSettings,
+    StorageKind,
+    env_override,
+    load_effective_settings,
+    load_saved,
+    save_settings,
+    settings_overrides,
+)
+
+log = logging.getLogger(__name__)
+
+OBJECT_NAME = "settingsDialog"
+KIB = 1024
+
+# The optional file types real deliveries carry beside the seven UPG ones:
+# (extension, checkbox label, objectName).
+EXTRA_TYPES: tuple[tuple[str, str, str], ...] = (
+    (".RTF", ".RTF setup sheets", "extraRtfCheck"),
+    (".CNF", ".CNF settings overrides", "extraCnfCheck"),
+)
+
+# Secret keys typed on a computer with no keyring, by access key: kept for
+# the life of the process (never on disk), so reopening Settings and saving
+# again does not lose them.
+_SESSION_SECRETS: dict[str, str] = {}
+
+NO_KEYRING_NOTE = (
+    "This computer has no keyring to keep the secret key in: a key typed here is "
+    f"used until VeriPost closes. To keep it, set the {SECRET_KEY_ENV} environment variable."
+)
+
+
+class ConnectionCheckSignals(QObject):
+    """Lives in the GUI thread; the worker emits from a pool thread."""
+
+    finished = Signal(str)  # the store's description: it works
+    failed = Signal(object)  # UserError: what is wrong
+
+
+class ConnectionCheckWorker(QRunnable):
+    """Runs ``check_connection`` off the GUI thread; always ends with exactly
+    one of ``finished`` / ``failed``."""
+
+    def __init__(self, settings: Settings, timeout_s: float) -> None:
+        super().__init__()
+        self.signals = ConnectionCheckSignals()
+        self._settings = settings
+        self._timeout_s = timeout_s
+
+    def run(self) -> None:
+        try:
+            error = check_connection(self._settings, self._timeout_s)
+            description = describe_store(self._settings) if error is None else ""
+        except BaseException as exc:  # noqa: BLE001 - reported, never lost
+            log.exception("connection check broke")
+            self.signals.failed.emit(as_user_error(exc))
+            return
+        if error is None:
+            self.signals.finished.emit(description)
+        else:
+            self.signals.failed.emit(error)
+
+
+class SettingsDialog(QDialog):
+    """Edit and save the settings in ``qsettings`` (the app passes
+    ``settings_persistence.app_qsettings()``; tests pass an .ini of their own)."""
+
+    settingsSaved = Signal(object)  # Settings: what the app should run on now
+    connectionChecked = Signal(object)  # UserError | None, after each Test connection
+
+    def __init__(
+        self,
+        qsettings: QSettings,
+        parent: QWidget | None = None,
+        *,
+        thread_pool: QThreadPool | None = None,
+        check_timeout_s: float = 5.0,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(OBJECT_NAME)
+        self.setWindowTitle("Settings")
+        self.setWindowIcon(icons.icon("settings"))
+        self.setMinimumWidth(560)
+        self._qsettings = qsettings
+        self._pool = thread_pool or QThreadPool.globalInstance()
+        self._check_timeout_s = check_timeout_s
+        self._check_worker: ConnectionCheckWorker | None = None
+        self._last_error: UserError | None = None
+        self._keyring = keyring_available()
+
+        saved = load_saved(qsettings)
+        effective = _effective_or_defaults(qsettings)
+        self._extra_unknown = tuple(
+            e for e in effective.extra_extensions if e not in {t[0] for t in EXTRA_TYPES}
+        )
+
+        self._build(effective, saved)
+        self._lock_environment_fields()
+        self._update_storage_fields()
+
+    # ---- building ----------------------------------------------------------
+
+    def _build(self, effective: Settings, saved: SavedSettings) -> None:
+        layout = QVBoxLayout(self)
+        self._layout = layout
+        layout.addWidget(self._build_storage(effective, saved))
+        layout.addWidget(self._build_ingestion(effective))
+        layout.addWidget(self._build_limits(effective.limits))
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.setObjectName("settingsButtons")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def _build_storage(self, effective: Settings, saved: SavedSettings) -> QGroupBox:
+        box = QGroupBox("Storage", self)
+        form = QFormLayout(box)
+        self._form = form
+
+        self.local_radio = QRadioButton("Local folder on this computer", box)
+        self.local_radio.setObjectName("storageLocalRadio")
+        self.s3_radio = QRadioButton("MinIO / S3 server", box)
+        self.s3_radio.setObjectName("storageS3Radio")
+        self._storage_group = QButtonGroup(self)
+        self._storage_group.addButton(self.local_radio)
+        self._storage_group.addButton(self.s3_radio)
+        (self.s3_radio if effective.uses_s3 else self.local_radio).setChecked(True)
+        self.local_radio.toggled.connect(self._update_storage_fields)
+        radios = QWidget(box)
+        radio_row = QHBoxLayout(radios)
+        radio_row.setContentsMargins(0, 0, 0, 0)
+        radio_row.addWidget(self.local_radio)
+        radio_row.addWidget(self.s3_radio)
+        radio_row.addStretch(1)
+        self._storage_row = radios
+        form.addRow("Store packages in:", radios)
+
+        self.local_label = QLabel(str(effective.local_store_dir / effective.s3_bucket), box)
+        self.local_label.setObjectName("localStoreLabel")
+        self.local_label.setWordWrap(True)
+        form.addRow("Local folder:", self.local_label)
+
+        endpoint = effective.s3_endpoint or saved.s3_endpoint or ""
+        self.endpoint_edit = _line_edit(box, "endpointEdit", endpoint, "http://127.0.0.1:9000")
+        self.bucket_edit = _line_edit(box, "bucketEdit", effective.s3_bucket)
+        self.access_key_edit = _line_edit(box, "accessKeyEdit", effective.s3_access_key or "")
+        self.secret_key_edit = _line_edit(box, "secretKeyEdit", "")
+        self.secret_key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        if effective.s3_secret_key is not None:
+            self.secret_key_edit.setPlaceholderText("(saved; leave empty to keep it)")
+        elif (effective.s3_access_key or "") in _SESSION_SECRETS:
+            self.secret_key_edit.setPlaceholderText(
+                "(kept for this session; leave empty to keep it)"
+            )
+        self.region_edit = _line_edit(box, "regionEdit", effective.s3_region)
+        self._s3_fields: list[QWidget] = []
+        for label, name, widget in (
+            ("Endpoint URL:", "s3_endpoint", self.endpoint_edit),
+            ("Bucket:", "s3_bucket", self.bucket_edit),
+            ("Access key:", "s3_access_key", self.access_key_edit),
+            ("Secret key:", "s3_secret_key", self.secret_key_edit),
+            ("Region:", "s3_region", self.region_edit),
+        ):
+            form.addRow(label, self._with_env_note(name, widget))
+            self._s3_fields.append(widget)
+
+        self.keyring_note = QLabel(NO_KEYRING_NOTE, box)
+        self.keyring_note.setObjectName("keyringNote")
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.setVisible(not self._keyring)
+        form.addRow(self.keyring_note)  # the full width: it is a sentence, not a field
+
+        self.test_button = QPushButton("Test connection", box)
+        self.test_button.setObjectName("testConnectionButton")
+        self.test_button.clicked.connect(self.test_connection)
+        self.connection_result = QLabel("", box)
+        self.connection_result.setObjectName("connectionResult")
+        self.connection_result.setWordWrap(True)
+        self.details_button = QPushButton("Details...", box)
+        self.details_button.setObjectName("connectionDetailsButton")
+        self.details_button.setVisible(False)
+        self.details_button.clicked.connect(self._show_connection_details)
+        test_row = QWidget(box)
+        row = QHBoxLayout(test_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.test_button)
+        row.addWidget(self.details_button)
+        row.addStretch(1)
+        form.addRow("", test_row)
+        form.addRow(self.connection_result)
+        return box
+
+    def _build_ingestion(self, effective: Settings) -> QGroupBox:
+        box = QGroupBox("Ingestion", self)
+        form = QFormLayout(box)
+        self.workers_spin = _spin(box, "workersSpin", 1, 64, effective.ingest_workers)
+        self.workers_spin.setToolTip("How many packages are checked and stored at the same time.")
+        form.addRow("Packages at once:", self._with_env_note("ingest_workers", self.workers_spin))
+
+        types = QWidget(box)
+        column = QVBoxLayout(types)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.extra_checks: dict[str, QCheckBox] = {}
+        for extension, label, name in EXTRA_TYPES:
+            check = QCheckBox(label, types)
+            check.setObjectName(name)
+            check.setChecked(extension in effective.extra_extensions)
+            column.addWidget(check)
+            self.extra_checks[extension] = check
+        form.addRow("Extra accepted file types:", self._with_env_note("extra_extensions", types))
+        return box
+
+    def _build_limits(self, limits: ZipLimits) -> QGroupBox:
+        box = QGroupBox("ZIP limits", self)
+        box.setToolTip("Bounds that refuse ZIP bombs; far above any real post package.")
+        form = QFormLayout(box)
+        self.max_total_spin = _spin(
+            box, "maxTotalSpin", 1, 2**31 - 1, max(1, limits.max_total_uncompressed // MIB)
+        )
+        self.max_total_spin.setSuffix(" MiB")
+        self.max_members_spin = _spin(box, "maxMembersSpin", 1, 2**31 - 1, limits.max_members)
+        self.max_ratio_spin = QDoubleSpinBox(box)
+        self.max_ratio_spin.setObjectName("maxRatioSpin")
+        self.max_ratio_spin.setRange(1.01, 1_000_000.0)
+        self.max_ratio_spin.setDecimals(2)
+        self.max_ratio_spin.setValue(limits.max_ratio)
+        self.ratio_min_spin = _spin(
+            box, "ratioMinSizeSpin", 0, 2**31 - 1, limits.ratio_min_size // KIB
+        )
+        self.ratio_min_spin.setSuffix(" KiB")
+        for label, name, widget in (
+            ("Largest total size:", "max_total_uncompressed", self.max_total_spin),
+            ("Most files in a ZIP:", "max_members", self.max_members_spin),
+            ("Highest compression ratio:", "max_ratio", self.max_ratio_spin),
+            ("Ratio checked from size:", "ratio_min_size", self.ratio_min_spin),
+        ):
+            form.addRow(label, self._with_env_note(name, widget))
+        return box
+
+    def _with_env_note(self, field: str, widget: QWidget) -> QWidget:
+        """``widget``, with "Set by VERIPOST_..." beside it when the environment sets it."""
+        variable = env_override(field)
+        if variable is None:
+            return widget
+        holder = QWidget(widget.parentWidget())
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(widget, stretch=1)
+        note = QLabel(f"Set by {variable}", holder)
+        note.setObjectName(f"envNote_{field}")
+        note.setEnabled(False)  # the palette's muted text colour
+        row.addWidget(note)
+        return holder
+
+    def _lock_environment_fields(self) -> None:
+        widgets: dict[str, list[QWidget]] = {
+            "storage": [self.local_radio, self.s3_radio],
+            "s3_endpoint": [self.endpoint_edit],
+            "s3_bucket": [self.bucket_edit],
+            "s3_access_key": [self.access_key_edit],
+            "s3_secret_key": [self.secret_key_edit],
+            "s3_region": [self.region_edit],
+            "ingest_workers": [self.workers_spin],
+            "extra_extensions": list(self.extra_checks.values()),
+            "max_total_uncompressed": [self.max_total_spin],
+            "max_members": [self.max_members_spin],
+            "max_ratio": [self.max_ratio_spin],
+            "ratio_min_size": [self.ratio_min_spin],
+        }
+        self._locked: set[str] = set()
+        for field, targets in widgets.items():
+            variable = env_override(field)
+            if variable is None:
+                continue
+            self._locked.add(field)
+            for widget in targets:
+                widget.setToolTip(
+                    f"Set by {variable}: change that environment variable to change it"
+                )
+                if isinstance(widget, QLineEdit | QAbstractSpinBox):
+                    widget.setReadOnly(True)
+                else:
+                    widget.setEnabled(False)
+        if "s3_secret_key" in self._locked:
+            self.secret_key_edit.setPlaceholderText(f"(set by {SECRET_KEY_ENV})")
+            self.keyring_note.setVisible(False)
+
+    def _update_storage_fields(self) -> None:
+        uses_s3 = self.s3_radio.isChecked()
+        for widget in self._s3_fields:
+            widget.setEnabled(uses_s3)
+        self.local_label.setEnabled(not uses_s3)
+        self.keyring_note.setEnabled(uses_s3)
+
+    # ---- reading the form --------------------------------------------------
+
+    @property
+    def locked_fields(self) -> frozenset[str]:
+        """Fields the environment sets (shown read-only, never saved)."""
+        return frozenset(self._locked)
+
+    def form_values(self) -> SavedSettings:
+        """The form as saved values; ``None`` for fields the environment sets."""
+        extra = tuple(e for e, check in self.extra_checks.items() if check.isChecked())
+        values: dict[str, Any] = {
+            "storage": StorageKind.MINIO if self.s3_radio.isChecked() else StorageKind.LOCAL,
+            "s3_endpoint": self.endpoint_edit.text().strip(),
+            "s3_bucket": self.bucket_edit.text().strip(),
+            "s3_access_key": self.access_key_edit.text().strip(),
+            "s3_region": self.region_edit.text().strip(),
+            "ingest_workers": self.workers_spin.value(),
+            "extra_extensions": extra + self._extra_unknown,
+            "max_total_uncompressed": self.max_total_spin.value() * MIB,
+            "max_members": self.max_members_spin.value(),
+            "max_ratio": self.max_ratio_spin.value(),
+            "ratio_min_size": self.ratio_min_spin.value() * KIB,
+        }
+        for field in self._locked:
+            values.pop(field, None)
+        return SavedSettings(**values)
+
+    def typed_secret(self) -> str | None:
+        if "s3_secret_key" in self._locked:
+            return None
+        return self.secret_key_edit.text() or None
+
+    def form_settings(self) -> Settings:
+        """The settings the form describes (environment still winning), with
+        the typed secret if there is one. Raises ``VeriPostError`` if invalid."""
+        values = self.form_values()
+        if values.storage is StorageKind.MINIO and not values.s3_endpoint:
+            raise VeriPostError(
+                ErrorCode.INVALID_SETTINGS,
+                "Enter the address of the MinIO / S3 server, e.g. http://127.0.0.1:9000.",
+            )
+        overrides = settings_overrides(values)
+        # Typed now, or typed earlier this session on a computer with no keyring.
+        # Without either, load_settings takes it from the environment or keyring.
+        secret = self.typed_secret() or _SESSION_SECRETS.get(self.access_key_edit.text().strip())
+        if secret is not None:
+            overrides["s3_secret_key"] = SecretStr(secret)
+        return load_settings(**overrides)
+
+    # ---- test connection ---------------------------------------------------
+
+    @property
+    def checking(self) -> bool:
+        return self._check_worker is not None
+
+    def test_connection(self) -> None:
+        if self._check_worker is not None:
+            return
+        try:
+            settings = self.form_settings()
+        except Exception as exc:  # noqa: BLE001 - shown in the dialog
+            self._on_check_failed(as_user_error(exc))
+            return
+        worker = ConnectionCheckWorker(settings, self._check_timeout_s)
+        worker.signals.finished.connect(self._on_check_finished)
+        worker.signals.failed.connect(self._on_check_failed)
+        self._check_worker = worker
+        self.test_button.setEnabled(False)
+        self.details_button.setVisible(False)
+        self.connection_result.setToolTip("")
+        self.connection_result.setText("Testing the connection...")
+        self._pool.start(worker)
+
+    def _on_check_finished(self, description: str) -> None:
+        self._check_worker = None
+        self._last_error = None
+        self.test_button.setEnabled(True)
+        self.connection_result.setText(f"Connected: {description}")
+        self.connection_result.setToolTip(description)
+        self._fit_height()
+        self.connectionChecked.emit(None)
+
+    def _on_check_failed(self, error: UserError) -> None:
+        self._check_worker = None
+        self._last_error = error
+        self.test_button.setEnabled(True)
+        self.connection_result.setText(f"{error.message} (error code: {error.code})")
+        self.connection_result.setToolTip(error.detail or error.message)
+        self.details_button.setVisible(True)
+        self._fit_height()
+        self.connectionChecked.emit(error)
+
+    def _fit_height(self) -> None:
+        """Grow (never shrink) to show a result that wrapped onto more lines:
+        a top-level window does not follow its labels' height-for-width."""
+        self._layout.activate()
+        needed = self._layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
+    def _show_connection_details(self) -> None:
+        if self._last_error is not None:
+            show_error(self, self._last_error, title="Connection test failed")
+
+    # ---- saving ------------------------------------------------------------
+
+    def save(self) -> None:
+        """Validate, keep the secret, write QSettings, emit ``settingsSaved``, close.
+        A problem is shown and the dialog stays open."""
+        try:
+            self.form_settings()  # refuse what the app could not start with
+            self._store_secret()
+            save_settings(self._qsettings, self.form_values())
+            settings = load_effective_settings(self._qsettings)
+        except Exception as exc:  # noqa: BLE001 - shown, the dialog stays open
+            log.warning("settings not saved: %s", exc)
+            show_error(self, as_user_error(exc), title="Settings not saved")
+            return
+        session_secret = _SESSION_SECRETS.get(settings.s3_access_key or "")
+        if settings.s3_secret_key is None and session_secret is not None:
+            settings = settings.model_copy(update={"s3_secret_key": SecretStr(session_secret)})
+        self.settingsSaved.emit(settings)
+        self.accept()
+
+    def _store_secret(self) -> None:
+        secret = self.typed_secret()
+        if secret is None or not self.s3_radio.isChecked():
+            return
+        access_key = self.access_key_edit.text().strip()
+        if not self._keyring:
+            _SESSION_SECRETS[access_key] = secret
+            return
+        if not access_key:
+            raise VeriPostError(
+                ErrorCode.INVALID_SETTINGS,
+                "Enter the access key the secret key belongs to.",
+            )
+        save_secret(access_key, secret)
+
+
+def _effective_or_defaults(qsettings: QSettings) -> Settings:
+    """What to show: the effective settings, or (if the saved ones are broken)
+    the environment and defaults, so the dialog can be used to repair them."""
+    try:
+        return load_effective_settings(qsettings)
+    except VeriPostError as exc:
+        log.warning("showing defaults in Settings: %s", exc)
+    try:
+        return load_settings()
+    except VeriPostError:
+        return Settings.model_construct()
+
+
+def _line_edit(parent: QWidget, name: str, text: str, placeholder: str = "") -> QLineEdit:
+    edit = QLineEdit(text, parent)
+    edit.setObjectName(name)
+    if placeholder:
+        edit.setPlaceholderText(placeholder)
+    return edit
+
+
+def _spin(parent: QWidget, name: str, low: int, high: int, value: int) -> QSpinBox:
+    spin = QSpinBox(parent)
+    spin.setObjectName(name)
+    spin.setRange(low, high)
+    spin.setValue(min(max(value, low), high))
+    spin.setGroupSeparatorShown(True)
+    return spin
