@@ -66,6 +66,50 @@ def shown_boxes(monkeypatch: pytest.MonkeyPatch) -> list[ShownBox]:
     return boxes
 
 
+@dataclass(frozen=True)
+class AnsweredBox(ShownBox):
+    buttons: tuple[str, ...] = ()
+    answer: QMessageBox.StandardButton = QMessageBox.StandardButton.Ok
+
+
+@dataclass
+class BoxScript:
+    """Scripted answers for QMessageBox.exec(), by the box's object name."""
+
+    shown: list[AnsweredBox]
+    answers: dict[str, QMessageBox.StandardButton]
+
+    def named(self, object_name: str) -> list[AnsweredBox]:
+        return [b for b in self.shown if b.object_name == object_name]
+
+
+@pytest.fixture
+def answer_boxes(monkeypatch: pytest.MonkeyPatch) -> BoxScript:
+    """Like ``shown_boxes``, but each box is answered with the button set in
+    ``script.answers[object_name]`` (default: Ok), and the texts of its
+    buttons are recorded."""
+    script = BoxScript([], {})
+
+    def fake_exec(box: QMessageBox) -> int:
+        answer = script.answers.get(box.objectName(), QMessageBox.StandardButton.Ok)
+        script.shown.append(
+            AnsweredBox(
+                box.objectName(),
+                box.windowTitle(),
+                box.icon(),
+                box.text(),
+                box.informativeText(),
+                box.detailedText(),
+                tuple(b.text() for b in box.buttons()),
+                answer,
+            )
+        )
+        return int(answer.value)
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    return script
+
+
 @pytest.fixture
 def open_window(qtbot: QtBot) -> Iterator[Callable[[Settings | None], MainWindow]]:
     """Build (and show) the real main window; closed at the end of the test."""
@@ -91,13 +135,16 @@ def drop_files(target: QWidget, paths: Sequence[Path]) -> QDropEvent:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     pos = QPointF(target.width() / 2, target.height() / 2)
-    enter = QDragEnterEvent(
-        pos,
+    enter_args = (
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
+    try:
+        enter = QDragEnterEvent(pos, *enter_args)
+    except TypeError:  # PySide6 before 6.12 takes only a QPoint here
+        enter = QDragEnterEvent(pos.toPoint(), *enter_args)
     QApplication.sendEvent(target, enter)
     assert enter.isAccepted(), "the window refused the drag"
     drop = QDropEvent(

@@ -52,6 +52,10 @@ def test_create_main_window_reads_the_environment(
         assert headers == [
             "Name",
             "Status",
+            "Warnings",
+            "Machine",
+            "Controller",
+            "System",
             "Files",
             "Size",
             "Sections",

@@ -66,10 +66,14 @@ def cell(model: PackageTableModel, row: int, column: int, role: int = DISPLAY) -
 
 def test_rows_columns_and_headers(model: PackageTableModel) -> None:
     assert model.rowCount() == 3
-    assert model.columnCount() == len(HEADERS) == 8
-    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(8)] == [
+    assert model.columnCount() == len(HEADERS) == 12
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(12)] == [
         "Name",
         "Status",
+        "Warnings",
+        "Machine",
+        "Controller",
+        "System",
         "Files",
         "Size",
         "Sections",

@@ -3,26 +3,38 @@
 Lives in the GUI thread. It checks each file at once (central directory
 only), registers accepted ZIPs as ``pending`` rows, runs each ingestion on
 its own worker in the thread pool and turns the workers' queued signals into
-single-row model updates.
+single-row model updates. Retry and cancel of an ingestion live here too.
+
+Duplicates: a ZIP can only hold the same bytes as a package already listed
+if it has the same number of files and the same total size (both known from
+the central directory at drop time, and stored on every package). Such a
+"candidate" is hashed on a worker (``pipeline.find_duplicates``) before it
+gets a row; everything else, by far the common case, is registered and shown
+as ``pending`` at once. When a drop's hashes are all in, the duplicates of
+that drop are reported together (``duplicates_found``), so the window asks
+one question per drop.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 
-from veripost_desktop.core.catalog import PackageRecord
-from veripost_desktop.core.errors import UserError, as_user_error
-from veripost_desktop.core.ingestion import IngestEvent
+from veripost_desktop.core.catalog import PackageRecord, PackageStatus
+from veripost_desktop.core.errors import ErrorCode, UserError, as_user_error
+from veripost_desktop.core.ingestion import IngestEvent, IngestionPipeline
+from veripost_desktop.core.ingestion.retry import prepare_retry
 from veripost_desktop.core.services import Services
 from veripost_desktop.core.zip_validation import ValidationResult
 from veripost_desktop.gui.error_dialog import Refusal
 from veripost_desktop.gui.ingest_worker import IngestWorker, IngestWorkerSignals
+from veripost_desktop.gui.maintenance_worker import CoreCallRunner
 from veripost_desktop.gui.package_table_model import PackageTableModel
 
 log = logging.getLogger(__name__)
@@ -33,12 +45,77 @@ log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_MS = 5_000
 SHUTDOWN_CANCEL_MS = 5_000
 
+# The same words the core records when a running ingestion is cancelled.
+CANCELLED = UserError(
+    ErrorCode.CANCELLED,
+    "Ingestion was cancelled.",
+    "cancelled by the user before the ingestion started",
+)
+
 _QUEUED = Qt.ConnectionType.QueuedConnection
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    """A dropped ZIP whose content is already in the catalog."""
+
+    path: Path
+    validation: ValidationResult
+    existing: tuple[PackageRecord, ...]  # oldest first
+
+
+@dataclass(frozen=True)
+class RetryFailure:
+    package: PackageRecord
+    error: UserError
+
+
+@dataclass
+class _DropCheck:
+    """The duplicate checks of one drop that are still out."""
+
+    waiting: int
+    matches: list[DuplicateMatch] = field(default_factory=list)
+    refusals: list[Refusal] = field(default_factory=list)
+
+
+@dataclass
+class _RetryBatch:
+    waiting: int
+    failures: list[RetryFailure] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Running:
+    # The runnable is kept only to take it back off the queue (cancel); the
+    # pool deletes it after run(), so it is used only inside a try.
+    worker: IngestWorker
+    signals: IngestWorkerSignals
+
+
+def _find_duplicates(
+    pipeline: IngestionPipeline, path: Path, _progress: Callable[[int, int], None]
+) -> list[PackageRecord]:
+    # Hashes the whole ZIP: a worker's job.
+    return pipeline.find_duplicates(path)
+
+
+def _prepare_retry(
+    pipeline: IngestionPipeline, package_id: str, _progress: Callable[[int, int], None]
+) -> tuple[PackageRecord, ValidationResult]:
+    # Hashes the original ZIP and clears storage: a worker's job.
+    return prepare_retry(pipeline, package_id)
 
 
 class IngestionController(QObject):
     #: A package's ingestion ended; its row already shows the catalog's record.
     package_finished = Signal(object)  # PackageRecord
+    #: Some ZIPs of one drop are already in the catalog: ask what to do.
+    duplicates_found = Signal(object)  # list[DuplicateMatch]
+    #: Files of a drop that failed after the drop returned (the duplicate check).
+    late_refusals = Signal(object)  # list[Refusal]
+    #: Packages of one retry request that could not be retried.
+    retry_failed = Signal(object)  # list[RetryFailure]
 
     def __init__(
         self, services: Services, model: PackageTableModel, parent: QObject | None = None
@@ -48,11 +125,16 @@ class IngestionController(QObject):
         self._model = model
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(services.settings.ingest_workers)
+        self._calls = CoreCallRunner(self._pool, self)
         self._stop = threading.Event()
         self._closed = False
-        # The signals objects of running workers, kept alive until their last
-        # queued signal has been delivered here.
-        self._running: dict[str, IngestWorkerSignals] = {}
+        # Running (or queued) ingestions, kept until their last queued signal
+        # has been delivered here.
+        self._running: dict[str, _Running] = {}
+        # Read by worker threads through _should_cancel (set membership is atomic).
+        self._cancel_requested: set[str] = set()
+        self._preparing: set[str] = set()  # retries whose ZIP is being re-checked
+        self._checking = 0  # dropped ZIPs being hashed for the duplicate check
 
     @property
     def thread_pool(self) -> QThreadPool:
@@ -63,9 +145,24 @@ class IngestionController(QObject):
         """Ingestions started and not yet reported finished or failed."""
         return len(self._running)
 
+    @property
+    def checking_count(self) -> int:
+        """Dropped ZIPs still being compared with the catalog."""
+        return self._checking
+
     def stop_requested(self) -> bool:
         """The cancel check every worker polls: true once closing gave up waiting."""
         return self._stop.is_set()
+
+    def is_running(self, package_id: str) -> bool:
+        return package_id in self._running
+
+    def is_preparing(self, package_id: str) -> bool:
+        return package_id in self._preparing
+
+    def is_cancelling(self, package_id: str) -> bool:
+        """Cancel was asked for and the worker has not ended yet."""
+        return package_id in self._cancel_requested
 
     # ---- adding packages -------------------------------------------------
 
@@ -73,8 +170,14 @@ class IngestionController(QObject):
         self._model.set_packages(self._services.catalog.list_packages())
 
     def add_files(self, paths: Iterable[Path]) -> list[Refusal]:
-        """Check each file now; start the accepted ones; return the refused ones."""
+        """Check each file now; start the accepted ones; return the refused ones.
+
+        Possible duplicates are hashed first (see the module docstring); their
+        outcome arrives later through ``duplicates_found`` / ``late_refusals``.
+        """
         refusals: list[Refusal] = []
+        candidates: list[ValidationResult] = []
+        known_shapes = self._listed_shapes()
         for path in paths:
             path = Path(path)
             validation = self._services.pipeline.check(path)
@@ -82,25 +185,183 @@ class IngestionController(QObject):
             if error is not None:
                 log.info("refused %s: %s (%s)", path, error.code, error.detail)
                 refusals.append(Refusal(path, error))
-                continue
-            try:
-                record = self._services.pipeline.register(validation)
-            except Exception as exc:  # noqa: BLE001 - shown to the person, not swallowed
-                log.exception("could not register %s", path)
-                refusals.append(Refusal(path, as_user_error(exc)))
-                continue
-            self._model.add_package(record)
-            self._start(record, validation)
+            elif (len(validation.members), validation.total_size) in known_shapes:
+                candidates.append(validation)
+            else:
+                self._register_and_start(validation, refusals)
+        if candidates:
+            self._check_duplicates(candidates)
         return refusals
 
+    def add_anyway(self, matches: Iterable[DuplicateMatch]) -> list[Refusal]:
+        """Add duplicates the person chose to add again."""
+        refusals: list[Refusal] = []
+        for match in matches:
+            self._register_and_start(match.validation, refusals)
+        return refusals
+
+    def _listed_shapes(self) -> set[tuple[int, int]]:
+        return {
+            (r.file_count, r.total_bytes)
+            for r in self._model.records()
+            if r.status is not PackageStatus.ERROR
+        }
+
+    def _register_and_start(self, validation: ValidationResult, refusals: list[Refusal]) -> None:
+        try:
+            record = self._services.pipeline.register(validation)
+        except Exception as exc:  # noqa: BLE001 - shown to the person, not swallowed
+            log.exception("could not register %s", validation.path)
+            refusals.append(Refusal(validation.path, as_user_error(exc)))
+            return
+        self._model.add_package(record)
+        self._start(record, validation)
+
+    def _check_duplicates(self, validations: list[ValidationResult]) -> None:
+        batch = _DropCheck(waiting=len(validations))
+        self._checking += len(validations)
+        pipeline = self._services.pipeline
+        for validation in validations:
+            self._calls.start(
+                f"duplicate check of {validation.path}",
+                partial(_find_duplicates, pipeline, validation.path),
+                partial(self._on_duplicate_checked, batch, validation),
+                partial(self._on_duplicate_check_failed, batch, validation),
+            )
+
+    def _on_duplicate_checked(
+        self, batch: _DropCheck, validation: ValidationResult, existing: list[PackageRecord]
+    ) -> None:
+        if existing:
+            log.info("%s is already in the catalog as %s", validation.path, existing[0].id)
+            batch.matches.append(DuplicateMatch(validation.path, validation, tuple(existing)))
+        else:
+            self._register_and_start(validation, batch.refusals)
+        self._duplicate_check_done(batch)
+
+    def _on_duplicate_check_failed(
+        self, batch: _DropCheck, validation: ValidationResult, error: UserError
+    ) -> None:
+        batch.refusals.append(Refusal(validation.path, error))
+        self._duplicate_check_done(batch)
+
+    def _duplicate_check_done(self, batch: _DropCheck) -> None:
+        self._checking -= 1
+        batch.waiting -= 1
+        if batch.waiting:
+            return
+        if batch.refusals:
+            self.late_refusals.emit(list(batch.refusals))
+        if batch.matches:
+            self.duplicates_found.emit(list(batch.matches))
+
     def _start(self, record: PackageRecord, validation: ValidationResult) -> None:
-        worker = IngestWorker(self._services.pipeline, record, validation, self.stop_requested)
+        worker = IngestWorker(
+            self._services.pipeline, record, validation, partial(self._should_cancel, record.id)
+        )
         signals = worker.signals
         signals.event.connect(self._on_event, _QUEUED)
         signals.finished.connect(partial(self._on_finished, record.id), _QUEUED)
         signals.failed.connect(partial(self._on_failed, record.id), _QUEUED)
-        self._running[record.id] = signals
+        self._running[record.id] = _Running(worker, signals)
         self._pool.start(worker)
+
+    # ---- retry and cancel ------------------------------------------------
+
+    def can_retry(self, package_id: str) -> bool:
+        record = self._model.record(package_id)
+        return (
+            record is not None
+            and record.status is PackageStatus.ERROR
+            and package_id not in self._preparing
+            and package_id not in self._running
+        )
+
+    def retry(self, package_ids: Iterable[str]) -> int:
+        """Retry failed packages; returns how many retries were started.
+
+        ``prepare_retry`` hashes the original ZIP and clears what storage still
+        holds of the failed attempt, so it runs on a worker; the ingestion
+        follows as for a drop. Refusals come back together through
+        ``retry_failed`` once every package of this request has answered.
+        """
+        ids = [i for i in dict.fromkeys(package_ids) if self.can_retry(i)]
+        if not ids:
+            return 0
+        batch = _RetryBatch(waiting=len(ids))
+        pipeline = self._services.pipeline
+        for package_id in ids:
+            self._preparing.add(package_id)
+            self._calls.start(
+                f"retry of package {package_id}",
+                partial(_prepare_retry, pipeline, package_id),
+                partial(self._on_retry_prepared, batch, package_id),
+                partial(self._on_retry_refused, batch, package_id),
+            )
+        return len(ids)
+
+    def _on_retry_prepared(
+        self,
+        batch: _RetryBatch,
+        package_id: str,
+        prepared: tuple[PackageRecord, ValidationResult],
+    ) -> None:
+        self._preparing.discard(package_id)
+        record, validation = prepared
+        self._model.update_package(record)  # pending, with its new job id
+        self._start(record, validation)
+        self._retry_answered(batch)
+
+    def _on_retry_refused(self, batch: _RetryBatch, package_id: str, error: UserError) -> None:
+        self._preparing.discard(package_id)
+        record = self._services.catalog.find_package(package_id)
+        if record is None:  # removed meanwhile (the CLI, another window)
+            record = self._model.record(package_id)
+            self._model.remove_package(package_id)
+        else:
+            self._model.update_package(record)
+        if record is not None:
+            batch.failures.append(RetryFailure(record, error))
+        self._retry_answered(batch)
+
+    def _retry_answered(self, batch: _RetryBatch) -> None:
+        batch.waiting -= 1
+        if not batch.waiting and batch.failures:
+            self.retry_failed.emit(list(batch.failures))
+
+    def cancel(self, package_id: str) -> bool:
+        """Stop an ingestion this window runs; it ends in ``error`` / ``cancelled``.
+
+        One still waiting for a thread is taken off the queue and marked at
+        once; a running one polls the flag and the core records the ending
+        (and removes what it stored). Returns whether there was one to cancel.
+        """
+        running = self._running.get(package_id)
+        if running is None:
+            return False
+        self._cancel_requested.add(package_id)
+        try:
+            taken = self._pool.tryTake(running.worker)
+        except RuntimeError:  # already ran; the pool deleted it
+            taken = False
+        if taken:
+            self._cancel_queued(package_id)
+        else:
+            log.info("cancelling the running ingestion of %s", package_id)
+        return True
+
+    def _should_cancel(self, package_id: str) -> bool:
+        return self._stop.is_set() or package_id in self._cancel_requested
+
+    def _cancel_queued(self, package_id: str) -> None:
+        """The worker never ran: nothing is stored, only the row moves."""
+        self._running.pop(package_id, None)
+        self._cancel_requested.discard(package_id)
+        shown = self._model.record(package_id)
+        if shown is not None:
+            self._services.catalog.mark_error(package_id, shown.job_id, CANCELLED)
+        log.info("cancelled the queued ingestion of %s", package_id)
+        self._refresh_finished(package_id)
 
     # ---- worker reports (GUI thread) -------------------------------------
 
@@ -110,15 +371,14 @@ class IngestionController(QObject):
 
     def _on_finished(self, package_id: str, record: PackageRecord) -> None:
         self._running.pop(package_id, None)
+        self._cancel_requested.discard(package_id)
         if self._closed:
             return
-        # The worker's record may be a moment old; the catalog has the last word.
-        fresh = self._services.catalog.find_package(package_id) or record
-        self._model.update_package(fresh)
-        self.package_finished.emit(fresh)
+        self._refresh_finished(package_id, record)
 
     def _on_failed(self, package_id: str, error: UserError) -> None:
         self._running.pop(package_id, None)
+        self._cancel_requested.discard(package_id)
         log.error("ingestion of package %s broke: %s", package_id, error.detail)
         if self._closed:
             return
@@ -131,6 +391,14 @@ class IngestionController(QObject):
             shown = self._model.record(package_id)
             if shown is not None:
                 self.package_finished.emit(shown)
+
+    def _refresh_finished(self, package_id: str, fallback: PackageRecord | None = None) -> None:
+        # The worker's record may be a moment old; the catalog has the last word.
+        fresh = self._services.catalog.find_package(package_id) or fallback
+        if fresh is None:
+            return
+        self._model.update_package(fresh)
+        self.package_finished.emit(fresh)
 
     # ---- closing ---------------------------------------------------------
 
@@ -148,4 +416,5 @@ class IngestionController(QObject):
             if not done:
                 log.error("workers did not stop within %d ms; closing anyway", cancel_ms)
         self._closed = True
+        self._calls.close()
         return done

@@ -1,6 +1,6 @@
-"""The main window: a drop area above the package table and the selected
-package's files. Layout and user actions only; the work happens in the
-controllers and the core."""
+"""The main window: a drop area above the package table, and the selected
+package's files and details. Layout and user actions only; the work happens
+in the controllers and the core."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ from PySide6.QtCore import (
     QItemSelection,
     QMimeData,
     QModelIndex,
-    QSortFilterProxyModel,
-    QStandardPaths,
     Qt,
     QTimer,
+    QUrl,
 )
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
+    QDesktopServices,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDragMoveEvent,
@@ -30,27 +30,34 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QSplitter,
-    QTableView,
+    QTabWidget,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from veripost_desktop.core.catalog import FileRecord, PackageRecord, PackageStatus
+from veripost_desktop.core.catalog import PackageRecord, PackageStatus
 from veripost_desktop.core.errors import ErrorCode, UserError
 from veripost_desktop.core.services import Services
 from veripost_desktop.gui import file_table_model as files
+from veripost_desktop.gui import icons
 from veripost_desktop.gui import package_table_model as packages
 from veripost_desktop.gui.download_controller import DownloadController
-from veripost_desktop.gui.download_worker import SavedFile
 from veripost_desktop.gui.drop_area import DropArea
+from veripost_desktop.gui.duplicate_prompt import DuplicateChoice, ask_about_duplicates
 from veripost_desktop.gui.error_dialog import Refusal, show_error, show_refusals
+from veripost_desktop.gui.file_actions import FileActions
 from veripost_desktop.gui.file_table_model import FileTableModel
-from veripost_desktop.gui.ingestion_controller import IngestionController
+from veripost_desktop.gui.ingestion_controller import DuplicateMatch, IngestionController
+from veripost_desktop.gui.maintenance_controller import MaintenanceController
+from veripost_desktop.gui.package_actions import PackageActions
+from veripost_desktop.gui.package_details_pane import PackageDetailsPane, read_package_details
 from veripost_desktop.gui.package_table_model import PackageTableModel
+from veripost_desktop.gui.source_viewers import SourceViewers
+from veripost_desktop.gui.table_views import file_table_view, package_table_view
 
 log = logging.getLogger(__name__)
 
@@ -66,53 +73,82 @@ def local_paths(mime: QMimeData) -> list[Path]:
     return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
 
 
-def default_save_dir() -> Path:
-    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
-    return Path(location) if location else Path.home()
-
-
 class MainWindow(QMainWindow):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
         self._closed = False
         self._open_dir = Path.home()
-        self._save_dir = default_save_dir()
         self.setObjectName("mainWindow")
         self.setWindowTitle(WINDOW_TITLE)
         self.setAcceptDrops(True)
 
-        self.package_model = PackageTableModel(self)
+        self.package_model = PackageTableModel(self, warning_lookup=services.catalog.list_warnings)
         self.file_model = FileTableModel(self)
         self.ingestion = IngestionController(services, self.package_model, self)
-        self.downloads = DownloadController(
-            services, self.ingestion.thread_pool, self.ingestion.stop_requested, self
-        )
+        pool = self.ingestion.thread_pool
+        self.downloads = DownloadController(services, pool, self.ingestion.stop_requested, self)
+        self.maintenance = MaintenanceController(services, self.package_model, pool, self)
+        self.source_viewers = SourceViewers(services, pool, self)
 
         self.drop_area = DropArea(self)
-        self.package_view = _table_view("packageTable", self.package_model, packages.SortRole, self)
-        self.file_view = _table_view("fileTable", self.file_model, files.SortRole, self)
+        self.package_view = package_table_view(self.package_model, self)
+        self.file_view = file_table_view(self.file_model, self)
+        self.details_pane = PackageDetailsPane(self)
+        self.package_actions = PackageActions(
+            self,
+            self.package_view,
+            self.package_model,
+            self.ingestion,
+            self.maintenance,
+            self.selected_package,
+            self.show_status,
+        )
+        self.file_actions = FileActions(
+            self,
+            self.file_view,
+            self.file_model,
+            self.package_model,
+            self.downloads,
+            self.source_viewers,
+            self.show_status,
+        )
         self._build_layout()
         self._build_menu()
+        self._build_toolbar()
         self._build_status_bar()
-        self._size_columns()
         self._connect()
 
         self.ingestion.load_packages()
         self.package_view.sortByColumn(packages.COL_ADDED, Qt.SortOrder.AscendingOrder)
         self.file_view.sortByColumn(files.COL_NAME, Qt.SortOrder.AscendingOrder)
+        self.package_actions.update_state()
+        if services.settled_at_start:
+            self.statusBar().showMessage(
+                f"{len(services.settled_at_start)} interrupted ingestion(s) were marked as "
+                "failed; use Retry."
+            )
 
     @property
     def services(self) -> Services:
         return self._services
 
+    def show_status(self, text: str) -> None:
+        """A passing status-bar message."""
+        self.statusBar().showMessage(text, STATUS_MESSAGE_MS)
+
     # ---- building ----------------------------------------------------------
 
     def _build_layout(self) -> None:
+        self.details_tabs = QTabWidget(self)
+        self.details_tabs.setObjectName("packageTabs")
+        self.details_tabs.addTab(self.file_view, "Files")
+        self.details_tabs.addTab(self.details_pane, "Details")
+
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.setObjectName("tableSplitter")
         splitter.addWidget(self.package_view)
-        splitter.addWidget(self.file_view)
+        splitter.addWidget(self.details_tabs)
         splitter.setChildrenCollapsible(False)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -125,7 +161,7 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu("&File")
-        self.add_action = QAction("&Add packages...", self)
+        self.add_action = QAction(icons.icon("add"), "&Add packages...", self)
         self.add_action.setObjectName("addPackagesAction")
         self.add_action.setShortcut(QKeySequence("Ctrl+O"))
         self.add_action.triggered.connect(self.choose_packages)
@@ -138,35 +174,51 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         menu.addAction(self.quit_action)
 
+        actions = self.package_actions
+        self.package_menu = self.menuBar().addMenu("&Package")
+        self.package_menu.setObjectName("packageMenu")
+        self.package_menu.addActions(actions.package_actions)
+        self.package_menu.addAction(actions.retry_all_action)
+        self.package_menu.addSeparator()
+        self.package_menu.addAction(self.file_actions.view_source_action)
+        self.package_menu.addAction(self.file_actions.save_file_action)
+
+        # "About" is added here by app.py's wiring.
+        self.help_menu = self.menuBar().addMenu("&Help")
+        self.help_menu.setObjectName("helpMenu")
+        self.open_log_folder_action = QAction("Open &log folder", self)
+        self.open_log_folder_action.setObjectName("openLogFolderAction")
+        self.open_log_folder_action.triggered.connect(self.open_log_folder)
+        self.help_menu.addAction(self.open_log_folder_action)
+
+    def _build_toolbar(self) -> None:
+        self.toolbar = QToolBar("Main toolbar", self)
+        self.toolbar.setObjectName("mainToolBar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.setMovable(False)
+        self.toolbar.addAction(self.add_action)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.file_actions.view_source_action)
+        self.toolbar.addSeparator()
+        self.toolbar.addActions(self.package_actions.package_actions)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+
     def _build_status_bar(self) -> None:
         self.storage_label = QLabel(f"Storage: {self._services.store.description}", self)
         self.storage_label.setObjectName("storageLabel")
         # Permanent, so passing messages ("Saved ...") never hide it.
         self.statusBar().addPermanentWidget(self.storage_label)
 
-    def _size_columns(self) -> None:
-        header = self.package_view.horizontalHeader()
-        header.setSectionResizeMode(packages.COL_NAME, QHeaderView.ResizeMode.Stretch)
-        for column in (packages.COL_PACKAGE_ID, packages.COL_JOB_ID):
-            self.package_view.setColumnWidth(column, 150)
-        self.package_view.setColumnWidth(packages.COL_STATUS, 110)
-        self.package_view.setColumnWidth(packages.COL_ADDED, 130)
-        for column in (packages.COL_FILES, packages.COL_SIZE, packages.COL_SECTIONS):
-            self.package_view.setColumnWidth(column, 75)
-        file_header = self.file_view.horizontalHeader()
-        file_header.setSectionResizeMode(files.COL_NAME, QHeaderView.ResizeMode.Stretch)
-        file_header.setSectionResizeMode(files.COL_SHA256, QHeaderView.ResizeMode.ResizeToContents)
-        self.file_view.setColumnWidth(files.COL_TYPE, 70)
-        self.file_view.setColumnWidth(files.COL_SIZE, 90)
-
     def _connect(self) -> None:
         self.drop_area.clicked.connect(self.choose_packages)
         self.package_view.selectionModel().selectionChanged.connect(self._on_package_selection)
         self.package_view.doubleClicked.connect(self._on_package_double_clicked)
-        self.file_view.doubleClicked.connect(self._on_file_double_clicked)
+        self.details_pane.source_requested.connect(self.file_actions.view_by_name)
+        self.package_model.dataChanged.connect(self._on_package_row_changed)
         self.ingestion.package_finished.connect(self._on_package_finished)
-        self.downloads.saved.connect(self._on_saved)
-        self.downloads.failed.connect(self._on_download_failed)
+        self.ingestion.duplicates_found.connect(self._on_duplicates_found)
+        self.ingestion.late_refusals.connect(partial(show_refusals, self))
+        self.maintenance.removed.connect(self._on_package_removed)
 
     # ---- adding packages -------------------------------------------------
 
@@ -177,6 +229,9 @@ class MainWindow(QMainWindow):
             # Shown from the event loop, not from inside the drop: a modal
             # dialog there would freeze the application the files came from.
             QTimer.singleShot(0, self, partial(show_refusals, self, refusals))
+        checking = self.ingestion.checking_count
+        if checking:
+            self.show_status(f"Checking {checking} ZIP(s) against the catalog...")
         return refusals
 
     def choose_packages(self) -> None:
@@ -214,7 +269,19 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
         self.add_files(paths)
 
-    # ---- selection and double-clicks ---------------------------------------
+    def _on_duplicates_found(self, matches: list[DuplicateMatch]) -> None:
+        self.statusBar().clearMessage()
+        choice = ask_about_duplicates(self, matches)
+        if choice is DuplicateChoice.ADD_AGAIN:
+            show_refusals(self, self.ingestion.add_anyway(matches))
+        elif choice is DuplicateChoice.GO_TO_EXISTING:
+            self.select_package(matches[0].existing[0].id)
+        else:
+            self.statusBar().showMessage(
+                f"Not added: {len(matches)} ZIP(s) already in the catalog.", STATUS_MESSAGE_MS
+            )
+
+    # ---- selection ---------------------------------------------------------
 
     def selected_package(self) -> PackageRecord | None:
         rows = self.package_view.selectionModel().selectedRows()
@@ -223,19 +290,43 @@ class MainWindow(QMainWindow):
         record = rows[0].data(packages.PackageRecordRole)
         return record if isinstance(record, PackageRecord) else None
 
-    def _on_package_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        self._show_files(self.selected_package())
+    def select_package(self, package_id: str) -> bool:
+        """Select a package's row and scroll to it; False if it is not listed."""
+        row = self.package_model.rowForId(package_id)
+        if row < 0:
+            return False
+        proxy = self.package_view.model()
+        index = proxy.mapFromSource(self.package_model.index(row, 0))  # type: ignore[attr-defined]
+        self.package_view.selectRow(index.row())
+        self.package_view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
 
-    def _show_files(self, record: PackageRecord | None) -> None:
+    def _on_package_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._show_package(self.selected_package())
+
+    def _show_package(self, record: PackageRecord | None) -> None:
         if record is None:
             self.file_model.clear()
-            return
-        # One indexed query on the local catalog: quick enough for the GUI thread.
-        self.file_model.set_files(record.id, self._services.catalog.list_files(record.id))
+            self.details_pane.show_details(None)
+        else:
+            # Indexed queries on the local catalog: quick enough for the GUI thread.
+            details = read_package_details(self._services.catalog, record)
+            self.file_model.set_files(record.id, details.files)
+            self.details_pane.show_details(details)
+        self.package_actions.update_state()
+
+    def _on_package_row_changed(self, top_left: QModelIndex, *_: object) -> None:
+        record = top_left.data(packages.PackageRecordRole)
+        if isinstance(record, PackageRecord) and record.id == self.file_model.package_id:
+            self.details_pane.update_package(record)
+            self.package_actions.update_state()
 
     def _on_package_finished(self, record: PackageRecord) -> None:
         if self.file_model.package_id == record.id:
-            self._show_files(record)
+            self._show_package(record)
+
+    def _on_package_removed(self, record: PackageRecord) -> None:
+        self.statusBar().showMessage(f"Removed {record.name}.", STATUS_MESSAGE_MS)
 
     def _on_package_double_clicked(self, index: QModelIndex) -> None:
         record = index.data(packages.PackageRecordRole)
@@ -247,26 +338,22 @@ class MainWindow(QMainWindow):
                 subject=f"Package: {record.name}",
             )
 
-    def _on_file_double_clicked(self, index: QModelIndex) -> None:
-        record = index.data(files.FileRecordRole)
-        if not isinstance(record, FileRecord):
-            return
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Save file", str(self._save_dir / record.filename)
-        )
-        if not name:
-            return
-        destination = Path(name)
-        self._save_dir = destination.parent
-        self.statusBar().showMessage(f"Saving {record.filename}...")
-        self.downloads.download(record.package_id, record.filename, destination)
+    # ---- help --------------------------------------------------------------
 
-    def _on_saved(self, saved: SavedFile) -> None:
-        self.statusBar().showMessage(f"Saved {saved.filename} to {saved.path}", STATUS_MESSAGE_MS)
-
-    def _on_download_failed(self, error: UserError) -> None:
-        self.statusBar().clearMessage()
-        show_error(self, error, title="File not saved")
+    def open_log_folder(self) -> None:
+        folder = self._services.settings.log_dir
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            error = UserError(
+                ErrorCode.INVALID_SETTINGS,
+                "The log folder cannot be created. Check the log folder setting.",
+                f"{folder}: {type(exc).__name__}: {exc}",
+            )
+            show_error(self, error, title="Log folder not opened")
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.statusBar().showMessage(f"The log folder is {folder}", STATUS_MESSAGE_MS)
 
     # ---- closing -----------------------------------------------------------
 
@@ -279,7 +366,9 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
+        self.source_viewers.close_all()
         self.ingestion.shutdown()
+        self.maintenance.close()
         self._services.close()
 
 
@@ -290,28 +379,3 @@ def package_error(record: PackageRecord) -> UserError:
         message=record.error_message or "This package could not be added.",
         detail=record.error_detail or "",
     )
-
-
-def _table_view(
-    object_name: str,
-    model: packages.PackageTableModel | files.FileTableModel,
-    sort_role: int,
-    parent: QWidget,
-) -> QTableView:
-    proxy = QSortFilterProxyModel(parent)
-    proxy.setSourceModel(model)
-    proxy.setSortRole(sort_role)
-    view = QTableView(parent)
-    view.setObjectName(object_name)
-    view.setModel(proxy)
-    view.setSortingEnabled(True)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
-    view.horizontalHeader().setHighlightSections(False)
-    return view

@@ -3,40 +3,99 @@
 Rows are found by package id (``rowForId``). A status change or progress tick
 replaces that one record and emits ``dataChanged`` for that one row, so the
 view keeps its selection, scroll position and sort while packages ingest.
-A model reset happens only when the whole list is (re)loaded.
+A removed package goes with ``beginRemoveRows``. A model reset happens only
+when the whole list is (re)loaded.
+
+The warnings column shows the count the parser stored on the package; its
+tooltip names the first few, read through ``warning_lookup`` only when a
+person hovers the cell (one indexed query), and cached per job.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QIcon
+from PySide6.QtWidgets import QApplication, QStyle
 
 from veripost_desktop.core.catalog import PackageRecord, PackageStatus
+from veripost_desktop.core.catalog.records import WarningRecord
 from veripost_desktop.core.ingestion import IngestEvent
 from veripost_desktop.gui.formatting import human_size, local_time, status_text
 
 COL_NAME = 0
 COL_STATUS = 1
-COL_FILES = 2
-COL_SIZE = 3
-COL_SECTIONS = 4
-COL_PACKAGE_ID = 5
-COL_JOB_ID = 6
-COL_ADDED = 7
+COL_WARNINGS = 2
+COL_MACHINE = 3
+COL_CONTROLLER = 4
+COL_SYSTEM = 5
+COL_FILES = 6
+COL_SIZE = 7
+COL_SECTIONS = 8
+COL_PACKAGE_ID = 9
+COL_JOB_ID = 10
+COL_ADDED = 11
 
-HEADERS = ("Name", "Status", "Files", "Size", "Sections", "Package ID", "Job ID", "Added")
+HEADERS = (
+    "Name",
+    "Status",
+    "Warnings",
+    "Machine",
+    "Controller",
+    "System",
+    "Files",
+    "Size",
+    "Sections",
+    "Package ID",
+    "Job ID",
+    "Added",
+)
 
 PackageRecordRole = Qt.ItemDataRole.UserRole + 1
 # Raw values (numbers, timestamps) so the proxy sorts sizes as sizes, not text.
 SortRole = Qt.ItemDataRole.UserRole + 2
+# (bytes_done, bytes_total) of the Status cell while storing, else None: the
+# contract of progress_delegate.py's ProgressRole.
+ProgressRole = Qt.ItemDataRole.UserRole + 10
 
 _NUMERIC_COLUMNS = (COL_FILES, COL_SIZE, COL_SECTIONS)
 _STATUS_ORDER = {status: i for i, status in enumerate(PackageStatus)}
 _ERROR_BRUSH = QBrush(QColor(176, 0, 32))
+_MUTED_BRUSH = QBrush(QColor(128, 128, 128))
+
+NOT_PARSED = "not parsed"
+#: How many warnings the tooltip names before "...and N more".
+TOOLTIP_WARNINGS = 5
+
+WarningLookup = Callable[[str], Sequence[WarningRecord]]
+
+
+@cache
+def _warning_icon() -> QIcon:
+    # Created on first use: the style needs the QApplication to exist.
+    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+
+
+def warning_location(warning: WarningRecord) -> str:
+    """Where a warning points: "file:line", "file", or ""."""
+    if warning.filename and warning.line is not None:
+        return f"{warning.filename}:{warning.line}"
+    return warning.filename or ""
+
+
+def warnings_tooltip(warnings: Sequence[WarningRecord], total: int) -> str:
+    lines = []
+    for warning in warnings[:TOOLTIP_WARNINGS]:
+        where = warning_location(warning)
+        lines.append(f"{warning.code}: {warning.text}" + (f" ({where})" if where else ""))
+    if total > len(lines):
+        lines.append(f"...and {total - len(lines)} more (see Details)")
+    return "\n".join(lines)
+
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -49,11 +108,14 @@ class Progress:
 
 
 class PackageTableModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: Any = None, *, warning_lookup: WarningLookup | None = None) -> None:
         super().__init__(parent)
         self._records: list[PackageRecord] = []
         self._rows: dict[str, int] = {}
         self._progress: dict[str, Progress] = {}
+        self._warning_lookup = warning_lookup
+        # package id -> (job id, tooltip): a new job (retry) reads them again.
+        self._warning_tips: dict[str, tuple[str, str]] = {}
 
     # ---- Qt model interface ----------------------------------------------
 
@@ -81,11 +143,20 @@ class PackageTableModel(QAbstractTableModel):
             return self._sort_key(record, column)
         if role == PackageRecordRole:
             return record
+        if role == ProgressRole:
+            progress = self._progress.get(record.id) if column == COL_STATUS else None
+            return None if progress is None else (progress.bytes_done, progress.bytes_total)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(record, column)
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == COL_STATUS and record.status is PackageStatus.ERROR:
                 return _ERROR_BRUSH
+            if column == COL_WARNINGS and record.warning_count is None:
+                return _MUTED_BRUSH
+            return None
+        if role == Qt.ItemDataRole.DecorationRole:
+            if column == COL_WARNINGS and record.warning_count:
+                return _warning_icon()
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in _NUMERIC_COLUMNS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -115,7 +186,23 @@ class PackageTableModel(QAbstractTableModel):
         self._records = list(records)
         self._rows = {r.id: i for i, r in enumerate(self._records)}
         self._progress.clear()
+        self._warning_tips.clear()
         self.endResetModel()
+
+    def remove_package(self, package_id: str) -> bool:
+        """Take a removed package's row out; returns whether it was listed."""
+        row = self.rowForId(package_id)
+        if row < 0:
+            return False
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._records[row]
+        del self._rows[package_id]
+        for moved in self._records[row:]:
+            self._rows[moved.id] -= 1
+        self._progress.pop(package_id, None)
+        self._warning_tips.pop(package_id, None)
+        self.endRemoveRows()
+        return True
 
     def add_package(self, record: PackageRecord) -> None:
         if record.id in self._rows:
@@ -180,6 +267,16 @@ class PackageTableModel(QAbstractTableModel):
             if progress is None:
                 return status_text(record.status)
             return status_text(record.status, progress.bytes_done, progress.bytes_total)
+        if column == COL_WARNINGS:
+            if record.warning_count is None:
+                return NOT_PARSED if record.status is PackageStatus.READY else ""
+            return str(record.warning_count) if record.warning_count else ""
+        if column == COL_MACHINE:
+            return record.machine or ""
+        if column == COL_CONTROLLER:
+            return record.controller or ""
+        if column == COL_SYSTEM:
+            return record.system or ""
         if column == COL_FILES:
             return str(record.file_count)
         if column == COL_SIZE:
@@ -201,6 +298,8 @@ class PackageTableModel(QAbstractTableModel):
             return record.total_bytes
         if column == COL_SECTIONS:
             return -1 if record.section_count is None else record.section_count
+        if column == COL_WARNINGS:
+            return -1 if record.warning_count is None else record.warning_count
         if column == COL_ADDED:
             return record.created_at.timestamp()
         if column == COL_STATUS:
@@ -214,4 +313,25 @@ class PackageTableModel(QAbstractTableModel):
             return record.source_path
         if column == COL_SECTIONS and record.section_count is None:
             return "Not read yet"
+        if column == COL_WARNINGS:
+            if record.warning_count is None:
+                return "Not parsed yet" if record.status is PackageStatus.READY else None
+            if record.warning_count:
+                return self._warnings_tooltip(record)
         return None
+
+    def _warnings_tooltip(self, record: PackageRecord) -> str:
+        count = record.warning_count or 0
+        fallback = f"{count} warning(s); see Details"
+        if self._warning_lookup is None:
+            return fallback
+        cached = self._warning_tips.get(record.id)
+        if cached is not None and cached[0] == record.job_id:
+            return cached[1]
+        try:
+            warnings = self._warning_lookup(record.id)
+        except Exception:  # noqa: BLE001 - a tooltip must never break painting
+            return fallback
+        tip = warnings_tooltip(warnings, count) or fallback
+        self._warning_tips[record.id] = (record.job_id, tip)
+        return tip

@@ -1,0 +1,66 @@
+"""The two tables of the main window, each a QTableView over a sorting proxy."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from veripost_desktop.gui import file_table_model as files
+from veripost_desktop.gui import package_table_model as packages
+
+_PACKAGE_WIDTHS = {
+    packages.COL_NAME: 220,
+    packages.COL_STATUS: 105,
+    packages.COL_WARNINGS: 80,
+    packages.COL_MACHINE: 120,
+    packages.COL_CONTROLLER: 100,
+    packages.COL_SYSTEM: 60,
+    packages.COL_FILES: 50,
+    packages.COL_SIZE: 70,
+    packages.COL_SECTIONS: 70,
+    packages.COL_PACKAGE_ID: 110,
+    packages.COL_JOB_ID: 110,
+    packages.COL_ADDED: 125,
+}
+
+
+def package_table_view(model: packages.PackageTableModel, parent: QWidget) -> QTableView:
+    view = table_view("packageTable", model, packages.SortRole, parent)
+    # Twelve columns do not leave a stretching Name column room to be read:
+    # it keeps its width and the last column takes up what is left.
+    view.horizontalHeader().setStretchLastSection(True)
+    for column, width in _PACKAGE_WIDTHS.items():
+        view.setColumnWidth(column, width)
+    return view
+
+
+def file_table_view(model: files.FileTableModel, parent: QWidget) -> QTableView:
+    view = table_view("fileTable", model, files.SortRole, parent)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(files.COL_NAME, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(files.COL_SHA256, QHeaderView.ResizeMode.ResizeToContents)
+    view.setColumnWidth(files.COL_TYPE, 70)
+    view.setColumnWidth(files.COL_SIZE, 90)
+    return view
+
+
+def table_view(
+    object_name: str, model: QAbstractItemModel, sort_role: int, parent: QWidget
+) -> QTableView:
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(sort_role)
+    view = QTableView(parent)
+    view.setObjectName(object_name)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    view.horizontalHeader().setHighlightSections(False)
+    return view
