@@ -51,6 +51,8 @@ class ErrorCode(StrEnum):
     SOURCE_MISSING = "source_missing"
     SOURCE_CHANGED = "source_changed"
     NOT_RETRYABLE = "not_retryable"
+    PACKAGE_BUSY = "package_busy"
+    NOT_TEXT = "not_text"
     CANCELLED = "cancelled"
     INTERNAL_ERROR = "internal_error"
 

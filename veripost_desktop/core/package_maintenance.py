@@ -93,7 +93,7 @@ def remove_package(
     pkg = catalog.get_package(package_id)
     if pkg.status in IN_FLIGHT_STATUSES and lease.is_alive(pkg.owner_token):
         raise VeriPostError(
-            ErrorCode.NOT_RETRYABLE,
+            ErrorCode.PACKAGE_BUSY,
             "The package is still being ingested. Cancel it first, then remove it.",
             f"package {pkg.id} is {pkg.status.value}",
         )
