@@ -6,13 +6,18 @@ above this module knows which SDK is underneath.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
 import urllib3
 from minio import Minio
+from minio.datatypes import Part
 from minio.deleteobjects import DeleteObject
 from minio.error import MinioException, S3Error
 
@@ -35,23 +40,84 @@ RETRIES = urllib3.Retry(
     raise_on_status=False,
 )
 TIMEOUT = urllib3.Timeout(connect=5.0, read=120.0)
-# S3 multipart needs parts of at least 5 MiB. One part is held in memory at a
-# time per upload, which bounds memory whatever the member size.
+# S3 multipart needs parts of at least 5 MiB. An object up to one part goes
+# in a single PUT; a larger one is sent as parts.
 PART_SIZE = 8 * 1024 * 1024
+# Parts of one object in flight at the same time: reading and decompressing
+# the next part overlaps with sending the last. (The SDK's own parallel mode,
+# ``num_parallel_uploads``, reads ahead into an unbounded queue instead.)
+PARALLEL_PARTS = 2
+# Object data all uploads of one store may hold in memory at once, whatever
+# the number of packages, members and parts in flight: a request body is
+# counted from the moment it is read until it has been sent. Four parts, as
+# four ingestion workers held before parts went in parallel.
+MAX_BUFFERED_BYTES = 4 * PART_SIZE
+# The SDK's multipart calls, used for the bounded parallel upload; if a future
+# SDK drops them, uploads fall back to its sequential put_object.
+_MULTIPART_API = (
+    "_create_multipart_upload",
+    "_upload_part",
+    "_complete_multipart_upload",
+    "_abort_multipart_upload",
+)
+
+log = logging.getLogger(__name__)
 
 
 class _ProgressReader:
-    """Reports bytes as minio reads them from the source stream."""
+    """Reports bytes as they are read from the source stream.
+
+    ``read(n)`` returns exactly ``n`` bytes unless the stream ends first: the
+    SDK appends each read to the part it builds (``bytes +=``), so one full
+    read per part saves copying a part over and over in small pieces.
+    """
 
     def __init__(self, stream: BinaryIO, progress: ProgressCallback | None) -> None:
         self._stream = stream
         self._progress = progress
 
     def read(self, size: int = -1) -> bytes:
-        data = self._stream.read(size)
-        if data and self._progress is not None:
-            self._progress(len(data))
-        return data
+        if size is None or size < 0:
+            data = self._stream.read()
+            self._report(len(data))
+            return data
+        chunks: list[bytes] = []
+        left = size
+        while left > 0:
+            chunk = self._stream.read(left)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+            self._report(len(chunk))
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+    def _report(self, n: int) -> None:
+        if n and self._progress is not None:
+            self._progress(n)
+
+
+class _MemoryBudget:
+    """A counting bound on bytes held, shared by every upload of one store."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = max(1, limit)
+        self._free = self._limit
+        self._changed = threading.Condition()
+
+    def take(self, n: int) -> int:
+        """Wait until ``n`` bytes (at most the whole budget) are free; returns what was taken."""
+        n = min(max(n, 0), self._limit)
+        with self._changed:
+            while self._free < n:
+                self._changed.wait()
+            self._free -= n
+        return n
+
+    def give(self, n: int) -> None:
+        with self._changed:
+            self._free += n
+            self._changed.notify_all()
 
 
 class S3Store:
@@ -63,6 +129,8 @@ class S3Store:
         bucket: str,
         region: str = "us-east-1",
         max_connections: int = 16,
+        parallel_parts: int = PARALLEL_PARTS,
+        max_buffered_bytes: int = MAX_BUFFERED_BYTES,
     ) -> None:
         parts = urlsplit(endpoint if "://" in endpoint else f"http://{endpoint}")
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -74,8 +142,14 @@ class S3Store:
         self._endpoint_url = f"{parts.scheme}://{parts.netloc}"
         self._bucket = bucket
         self._region = region
+        self._parallel_parts = max(1, parallel_parts)
+        self._budget = _MemoryBudget(max_buffered_bytes)
+        # ``block``: a request waits for one of the ``max_connections``
+        # connections rather than opening (and then dropping, with a warning)
+        # one more. Members and parts upload in parallel, so more requests
+        # than that can be ready at once.
         http = urllib3.PoolManager(
-            timeout=TIMEOUT, retries=RETRIES, maxsize=max_connections, block=False
+            timeout=TIMEOUT, retries=RETRIES, maxsize=max_connections, block=True
         )
         self._client = Minio(
             parts.netloc,
@@ -130,18 +204,96 @@ class S3Store:
         length: int,
         progress: ProgressCallback | None = None,
     ) -> None:
+        reader = _ProgressReader(stream, progress)
         with self._errors(f"upload {key}"):
-            self._client.put_object(
-                bucket_name=self._bucket,
-                object_name=key,
-                data=_ProgressReader(stream, progress),  # type: ignore[arg-type]
-                length=length,
-                part_size=PART_SIZE,
-                # The SDK's parallel mode queues parts without bound; one part
-                # at a time keeps memory flat. Parallelism comes from several
-                # packages uploading at once.
-                num_parallel_uploads=1,
-            )
+            if length > PART_SIZE and all(hasattr(self._client, m) for m in _MULTIPART_API):
+                self._put_parts(key, reader, length)
+                return
+            held = self._budget.take(min(length, PART_SIZE))
+            try:
+                self._client.put_object(
+                    bucket_name=self._bucket,
+                    object_name=key,
+                    data=reader,  # type: ignore[arg-type]
+                    length=length,
+                    part_size=PART_SIZE,
+                    num_parallel_uploads=1,  # the SDK's parallel mode queues without bound
+                )
+            finally:
+                self._budget.give(held)
+
+    def _put_parts(self, key: str, reader: _ProgressReader, length: int) -> None:
+        """A multipart upload with at most ``parallel_parts`` parts in flight."""
+        client = self._client
+        upload_id = client._create_multipart_upload(
+            self._bucket, key, {"Content-Type": "application/octet-stream"}
+        )
+        try:
+            etags = self._upload_parts(key, upload_id, reader, length)
+            parts = [Part(number, etag) for number, etag in enumerate(etags, start=1)]
+            client._complete_multipart_upload(self._bucket, key, upload_id, parts)
+        except BaseException:
+            try:
+                client._abort_multipart_upload(self._bucket, key, upload_id)
+            except Exception as exc:  # noqa: BLE001 - the upload's own error matters more
+                log.warning("could not abort the multipart upload of %s: %s", key, exc)
+            raise
+
+    def _upload_parts(
+        self, key: str, upload_id: str, reader: _ProgressReader, length: int
+    ) -> list[str]:
+        """Read the parts in order, each once a slot and the memory for it are
+        free; return their ETags.
+
+        Returns only after every started part has ended, so nothing is still
+        being sent when the caller completes or aborts the upload.
+        """
+        slots = threading.Semaphore(self._parallel_parts)
+        futures: list[Future[str]] = []
+
+        def sent(held: int, _future: Future[str]) -> None:
+            self._budget.give(held)
+            slots.release()
+
+        with ThreadPoolExecutor(self._parallel_parts, thread_name_prefix="s3-part") as pool:
+            try:
+                offset = 0
+                while offset < length:
+                    size = min(PART_SIZE, length - offset)
+                    slots.acquire()
+                    if any(f.done() and f.exception() is not None for f in futures):
+                        slots.release()
+                        break  # a part failed: its error is raised below
+                    held = self._budget.take(size)
+                    try:
+                        data = reader.read(size)
+                        if len(data) != size:
+                            # The SDK's words for a short stream, so both paths read alike.
+                            raise OSError(
+                                f"stream having not enough data; expected: {size}, "
+                                f"got: {len(data)} bytes"
+                            )
+                        future = pool.submit(
+                            self._client._upload_part,
+                            self._bucket,
+                            key,
+                            data,
+                            None,
+                            upload_id,
+                            len(futures) + 1,
+                        )
+                    except BaseException:
+                        sent(held, Future())
+                        raise
+                    del data  # held by the future until the part is sent
+                    future.add_done_callback(partial(sent, held))
+                    futures.append(future)
+                    offset += size
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+        return [future.result() for future in futures]
 
     def stat(self, key: str) -> ObjectInfo | None:
         try:
