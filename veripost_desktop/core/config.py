@@ -74,6 +74,8 @@ class Settings(BaseSettings):
 
     # How many packages ingest at the same time.
     ingest_workers: int = Field(default=4, ge=1, le=64)
+    # How many files of one package upload at the same time.
+    upload_workers: int = Field(default=4, ge=1, le=32)
 
     limits: ZipLimits = Field(default_factory=ZipLimits)
 

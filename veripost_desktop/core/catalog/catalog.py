@@ -12,8 +12,9 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from veripost_desktop.core.catalog.database import open_engines
@@ -41,7 +42,8 @@ from veripost_desktop.core.upg import PackageAnalysis
 _PARSE_TABLES = (SectionRow, WarningRow, LibraryRefRow)
 
 
-def _package_record(row: PackageRow) -> PackageRecord:
+def _package_record(row: Any) -> PackageRecord:
+    """From an ORM ``PackageRow`` or a Core row of the packages table."""
     return PackageRecord(
         id=row.id,
         name=row.name,
@@ -224,43 +226,59 @@ class Catalog:
                     file_row.sections_calc = parsed.calc_count
                     file_row.sections_template = parsed.template_count
                     file_row.sections_commented_out = parsed.commented_out_count
-            session.add_all(
-                SectionRow(
-                    package_id=package_id,
-                    filename=f.filename,
-                    name=sec.name,
-                    kind=str(sec.kind),
-                    params=sec.params,
-                    first_line=sec.first_line,
-                    last_line=sec.last_line,
-                    active=sec.active,
-                )
-                for f in analysis.files
-                for sec in f.sections
-            )
-            session.add_all(
-                WarningRow(
-                    package_id=package_id,
-                    code=str(w.code),
-                    text=w.text,
-                    filename=w.filename,
-                    line=w.line,
-                )
-                for w in analysis.warnings
-            )
-            session.add_all(
-                LibraryRefRow(
-                    package_id=package_id,
-                    from_file=ref.from_file,
-                    kind=str(ref.kind),
-                    raw=ref.raw,
-                    file_name=ref.file_name,
-                    line=ref.line,
-                    is_master=ref.is_master,
-                    found=ref.found,
-                )
-                for ref in analysis.library_refs
-            )
+            # Core executemany, not ORM objects: a large post has thousands of
+            # sections, and the write lock is held while they go in.
+            rows: list[tuple[Any, list[dict[str, Any]]]] = [
+                (
+                    SectionRow,
+                    [
+                        {
+                            "package_id": package_id,
+                            "filename": f.filename,
+                            "name": sec.name,
+                            "kind": str(sec.kind),
+                            "params": sec.params,
+                            "first_line": sec.first_line,
+                            "last_line": sec.last_line,
+                            "active": sec.active,
+                        }
+                        for f in analysis.files
+                        for sec in f.sections
+                    ],
+                ),
+                (
+                    WarningRow,
+                    [
+                        {
+                            "package_id": package_id,
+                            "code": str(w.code),
+                            "text": w.text,
+                            "filename": w.filename,
+                            "line": w.line,
+                        }
+                        for w in analysis.warnings
+                    ],
+                ),
+                (
+                    LibraryRefRow,
+                    [
+                        {
+                            "package_id": package_id,
+                            "from_file": ref.from_file,
+                            "kind": str(ref.kind),
+                            "raw": ref.raw,
+                            "file_name": ref.file_name,
+                            "line": ref.line,
+                            "is_master": ref.is_master,
+                            "found": ref.found,
+                        }
+                        for ref in analysis.library_refs
+                    ],
+                ),
+            ]
+            for model, values in rows:
+                if values:
+                    session.execute(insert(model.__table__), values)
             return True
 
     def clear_files(self, package_id: str) -> None:
@@ -299,11 +317,14 @@ class Catalog:
     def list_packages(
         self, *, statuses: Iterable[PackageStatus] | None = None
     ) -> list[PackageRecord]:
-        stmt = select(PackageRow).order_by(PackageRow.created_at, PackageRow.id)
+        # Core rows, not ORM objects: the window lists every package at start
+        # and a catalog may hold tens of thousands.
+        table = PackageRow.__table__
+        stmt = select(table).order_by(table.c.created_at, table.c.id)
         if statuses is not None:
-            stmt = stmt.where(PackageRow.status.in_([s.value for s in statuses]))
+            stmt = stmt.where(table.c.status.in_([s.value for s in statuses]))
         with self._read() as session:
-            return [_package_record(r) for r in session.scalars(stmt)]
+            return [_package_record(r) for r in session.execute(stmt)]
 
     def count_packages(self) -> int:
         with self._read() as session:

@@ -111,7 +111,14 @@ class IngestionPipeline:
             move_to(PackageStatus.STORING, zip_sha256=zip_sha256, total_bytes=validation.total_size)
             total = validation.total_size
             files = run_storing_step(
-                zip_path, validation, package_id, self.store, self.settings.limits, on_bytes, cancel
+                zip_path,
+                validation,
+                package_id,
+                self.store,
+                self.settings.limits,
+                on_bytes,
+                cancel,
+                upload_workers=self.settings.upload_workers,
             )
             if not self.catalog.record_files(package_id, job_id, files):
                 raise _Superseded

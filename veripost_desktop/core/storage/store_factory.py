@@ -17,6 +17,7 @@ def open_store(settings: Settings) -> ObjectStore:
             secret_key=secret,
             bucket=settings.s3_bucket,
             region=settings.s3_region,
-            max_connections=max(4, settings.ingest_workers * 2),
+            # One connection per upload that can run at once.
+            max_connections=max(4, settings.ingest_workers * settings.upload_workers),
         )
     return LocalFolderStore(settings.local_store_dir, settings.s3_bucket)
