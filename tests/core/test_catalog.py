@@ -101,3 +101,12 @@ def test_many_threads_writing_statuses_lose_nothing(tmp_path: Path) -> None:
     assert errors == []
     assert {p.status for p in catalog.list_packages()} == {PackageStatus.READY}
     assert catalog.count_packages() == 40
+
+
+def test_a_drop_registers_in_one_transaction(tmp_path: Path) -> None:
+    catalog = Catalog(tmp_path / "c.sqlite3", owner_token="me")
+    made = catalog.create_packages([(f"P{i}", f"p{i}.zip", 4, 100 + i) for i in range(50)])
+    assert [p.name for p in made] == [f"P{i}" for i in range(50)]
+    assert len({p.id for p in made}) == 50 and len({p.job_id for p in made}) == 50
+    assert all(p.status is PackageStatus.PENDING and p.owner_token == "me" for p in made)
+    assert [p.id for p in catalog.list_packages()] == [p.id for p in made]

@@ -139,6 +139,33 @@ class Catalog:
             session.flush()
             return _package_record(row)
 
+    def create_packages(
+        self, items: Iterable[tuple[str, Path | str, int, int]]
+    ) -> list[PackageRecord]:
+        """Several ``pending`` rows in one transaction: (name, source_path,
+        file_count, total_bytes) each. A drop of 200 ZIPs takes the write lock
+        once instead of 200 times."""
+        rows = []
+        for name, source_path, file_count, total_bytes in items:
+            package_id = str(uuid.uuid4())
+            rows.append(
+                PackageRow(
+                    id=package_id,
+                    name=name,
+                    status=PackageStatus.PENDING.value,
+                    file_count=file_count,
+                    total_bytes=total_bytes,
+                    source_path=str(source_path),
+                    storage_prefix=package_prefix(package_id),
+                    job_id=str(uuid.uuid4()),
+                    owner_token=self.owner_token,
+                )
+            )
+        with self._write() as session:
+            session.add_all(rows)
+            session.flush()
+            return [_package_record(r) for r in rows]
+
     def start_new_job(self, package_id: str) -> PackageRecord:
         """A fresh ingestion attempt (retry): new job id, back to pending."""
         with self._write() as session:

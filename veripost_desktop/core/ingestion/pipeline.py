@@ -59,13 +59,18 @@ class IngestionPipeline:
 
     def register(self, validation: ValidationResult) -> PackageRecord:
         """Create the ``pending`` row for an accepted ZIP."""
-        src = validation.src_member
-        name = Path(src.name).stem if src is not None else validation.path.stem
-        return self.catalog.create_package(
-            name=name,
-            source_path=validation.path.resolve(),
-            file_count=len(validation.members),
-            total_bytes=validation.total_size,
+        return self.register_many([validation])[0]
+
+    def register_many(self, validations: list[ValidationResult]) -> list[PackageRecord]:
+        """``pending`` rows for several accepted ZIPs, in one transaction."""
+        return self.catalog.create_packages(
+            (
+                _package_name(v),
+                v.path.resolve(),
+                len(v.members),
+                v.total_size,
+            )
+            for v in validations
         )
 
     # ---- the worker's part ----------------------------------------------
@@ -201,6 +206,11 @@ class IngestionPipeline:
                 final.error_detail or "",
             )
         return IngestOutcome(zip_path, final, error)
+
+
+def _package_name(validation: ValidationResult) -> str:
+    src = validation.src_member
+    return Path(src.name).stem if src is not None else validation.path.stem
 
 
 class _Refused(Exception):
