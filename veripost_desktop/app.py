@@ -81,9 +81,12 @@ def _set_windows_app_id() -> None:
 
 def create_main_window(config: Settings | None = None) -> MainWindow:
     """The main window over services opened from ``config`` (None: the
-    environment and defaults). Not shown; a QApplication is made if needed."""
+    environment and defaults). Not shown; a QApplication is made if needed.
+
+    Interrupted ingestions are not settled here: that may wait on storage, so
+    the window does it on a worker once shown (``MainWindow.startupSettled``)."""
     ensure_application()
-    services = open_services(config if config is not None else load_settings())
+    services = open_services(config if config is not None else load_settings(), settle=False)
     try:
         return MainWindow(services)
     except BaseException:

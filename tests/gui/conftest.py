@@ -8,12 +8,14 @@ Qt is imported.
 from __future__ import annotations
 
 import socket
+import struct
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QModelIndex, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QModelIndex, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QTableView, QWidget
 from pytestqt.qtbot import QtBot
@@ -21,11 +23,28 @@ from pytestqt.qtbot import QtBot
 from veripost_desktop.app import create_main_window
 from veripost_desktop.core.catalog import PackageRecord, PackageStatus
 from veripost_desktop.core.config import Settings
+from veripost_desktop.core.services import open_services
 from veripost_desktop.gui import file_table_model as files
 from veripost_desktop.gui import package_table_model as packages
 from veripost_desktop.gui.main_window import MainWindow
 
 INGEST_TIMEOUT_MS = 20_000
+
+
+@pytest.fixture(autouse=True)
+def own_qsettings(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """This test's own QSettings folder: the window saves its layout (and the
+    Settings dialog its values) on close, and the next test must not start
+    from them. Afterwards an empty folder takes its place."""
+    folder = tmp_path / "qsettings"
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    yield folder
+    QSettings.setPath(
+        QSettings.Format.IniFormat,
+        QSettings.Scope.UserScope,
+        str(tmp_path_factory.mktemp("qsettings-after")),
+    )
 
 
 @dataclass(frozen=True)
@@ -111,17 +130,21 @@ def answer_boxes(monkeypatch: pytest.MonkeyPatch) -> BoxScript:
 
 
 @pytest.fixture
-def open_window(qtbot: QtBot) -> Iterator[Callable[[Settings | None], MainWindow]]:
-    """Build (and show) the real main window; closed at the end of the test."""
+def open_window(qtbot: QtBot) -> Iterator[Callable[..., MainWindow]]:
+    """Build (and show) the real main window; closed at the end of the test.
+    It returns once the start-up check for interrupted ingestions (on a
+    worker) has ended, unless ``settled=False``."""
     windows: list[MainWindow] = []
 
-    def _open(settings: Settings | None) -> MainWindow:
+    def _open(settings: Settings | None, *, settled: bool = True) -> MainWindow:
         window = create_main_window(settings)
         qtbot.addWidget(window)
         window.resize(1000, 650)
         window.show()
         qtbot.waitExposed(window)
         windows.append(window)
+        if settled:
+            qtbot.waitUntil(lambda: window.settled_at_start is not None, timeout=10_000)
         return window
 
     yield _open
@@ -142,7 +165,7 @@ def drop_files(target: QWidget, paths: Sequence[Path]) -> QDropEvent:
         Qt.KeyboardModifier.NoModifier,
     )
     try:
-        enter = QDragEnterEvent(pos, *enter_args)
+        enter = QDragEnterEvent(pos, *enter_args)  # type: ignore[call-overload]
     except TypeError:  # PySide6 before 6.12 takes only a QPoint here
         enter = QDragEnterEvent(pos.toPoint(), *enter_args)
     QApplication.sendEvent(target, enter)
@@ -220,3 +243,32 @@ def closed_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def ingest_before_start(settings: Settings, zips: Sequence[Path]) -> list[PackageRecord]:
+    """Ingest ZIPs with the core alone (as the CLI would), before a window opens."""
+    services = open_services(settings)
+    try:
+        records = []
+        for path in zips:
+            outcome = services.pipeline.ingest(path)
+            assert outcome.package is not None, outcome.error
+            records.append(outcome.package)
+        return records
+    finally:
+        services.close()
+
+
+def crc_broken_zip(corpus: Path, path: Path, package: str = "SCL-SW-GRBL-1_1") -> Path:
+    """A package ZIP that passes the drop-time check (its central directory is
+    fine) but whose .SRC bytes fail their CRC when ingestion reads them."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        for member in sorted((corpus / package).iterdir()):
+            zf.write(member, f"{package}/{member.name}")
+        info = next(i for i in zf.infolist() if i.filename.upper().endswith(".SRC"))
+    data = bytearray(path.read_bytes())
+    name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
+    start = info.header_offset + 30 + name_len + extra_len
+    data[start + 100] ^= 0xFF
+    path.write_bytes(bytes(data))
+    return path

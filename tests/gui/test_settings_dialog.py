@@ -270,6 +270,45 @@ def test_environment_variables_win_and_lock_their_fields(
     assert after.s3_bucket == "new-bucket"
 
 
+def test_the_data_folder_is_shown_saved_and_can_be_set_by_the_environment(
+    qtbot: QtBot,
+    open_dialog: OpenDialog,
+    qsettings: QSettings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dialog = open_dialog()
+    other = tmp_path / "elsewhere"
+    dialog.data_dir_edit.setText(str(other))
+    assert dialog.local_label.text() == str(other / "objects" / "veripost")
+    with qtbot.waitSignal(dialog.settingsSaved, timeout=5000) as saved:
+        click_save(qtbot, dialog)
+    assert saved.args[0].data_dir == other
+    assert load_saved(qsettings).data_dir == other
+    assert load_effective_settings(qsettings).data_dir == other
+
+    # An empty folder is refused, in the error shape; nothing is saved.
+    shown: list[str] = []
+    monkeypatch.setattr(settings_dialog, "show_error", lambda *a, **k: shown.append(a[1].code))
+    dialog = open_dialog()
+    assert dialog.data_dir_edit.text() == str(other)
+    dialog.data_dir_edit.clear()
+    with qtbot.assertNotEmitted(dialog.settingsSaved):
+        click_save(qtbot, dialog)
+    assert shown == ["invalid_settings"]
+    dialog.reject()
+
+    monkeypatch.setenv("VERIPOST_DATA_DIR", str(tmp_path / "from-env"))
+    assert load_effective_settings(qsettings).data_dir == tmp_path / "from-env"
+    dialog = open_dialog()
+    assert "data_dir" in dialog.locked_fields
+    assert dialog.data_dir_edit.isReadOnly() and not dialog.browse_button.isEnabled()
+    assert dialog.data_dir_edit.text() == str(tmp_path / "from-env")
+    note = dialog.findChild(QLabel, "envNote_data_dir")
+    assert note is not None and note.text() == "Set by VERIPOST_DATA_DIR"
+    assert dialog.form_values().data_dir is None  # never saved over the person's choice
+
+
 def test_one_limit_from_the_environment_others_from_saved_settings(
     qsettings: QSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -66,7 +66,7 @@ def test_menus_toolbar_and_context_menu(
 ) -> None:
     window = open_window(local_settings)
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&File", "&Package", "&Help"]
+    assert menus == ["&File", "&Edit", "&Package", "&Help"]
     toolbar = window.findChild(QToolBar, "mainToolBar")
     assert toolbar is window.toolbar
     names = [a.objectName() for a in toolbar.actions() if not a.isSeparator()]
@@ -85,6 +85,7 @@ def test_menus_toolbar_and_context_menu(
         "verifyPackageAction",
         "removePackageAction",
         "retryAllFailedAction",
+        "cancelAllAction",
         "viewSourceAction",
         "saveFileAction",
     ]
@@ -105,6 +106,7 @@ def test_menus_toolbar_and_context_menu(
         "cancelIngestionAction",
         "verifyPackageAction",
         "removePackageAction",
+        "savePackageZipAction",
         "retryAllFailedAction",
     ]
 
@@ -312,9 +314,11 @@ def test_start_mentions_interrupted_ingestions_without_a_dialog(
     earlier.pipeline.register(earlier.pipeline.check(grbl_zip))  # pending, never run
     earlier.close()  # as if that process had died
 
-    window = open_window(local_settings)
+    window = open_window(local_settings)  # returns once the start-up settle has ended
     (package_id,) = package_ids(window)
     assert status_of(window, package_id) is PackageStatus.ERROR
+    assert window.settled_at_start is not None
+    assert [r.id for r in window.settled_at_start] == [package_id]
     assert window.statusBar().currentMessage() == (
         "1 interrupted ingestion(s) were marked as failed; use Retry."
     )

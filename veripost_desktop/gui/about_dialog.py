@@ -1,18 +1,23 @@
-"""Help > About: what this program is, which versions it runs on, which store
-it is using, and under which licences."""
+"""The Help menu: About (what this program is, which versions it runs on,
+which store it is using, and under which licences) and the log folder."""
 
 from __future__ import annotations
 
 import platform
+from collections.abc import Callable
 from html import escape
 from importlib.metadata import PackageNotFoundError, metadata
+from pathlib import Path
 
 import PySide6
-from PySide6.QtCore import Qt, qVersion
+from PySide6.QtCore import Qt, QUrl, qVersion
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from veripost_desktop import __version__
+from veripost_desktop.core.errors import ErrorCode, UserError
 from veripost_desktop.gui import icons
+from veripost_desktop.gui.error_dialog import show_error
 
 OBJECT_NAME = "aboutDialog"
 APP_TITLE = "VeriPost Desktop"
@@ -62,3 +67,22 @@ def show_about(parent: QWidget | None, store_description: str | None = None) -> 
         box.exec()
     finally:
         box.deleteLater()
+
+
+def open_log_folder(
+    parent: QWidget | None, folder: Path, show_status: Callable[[str], None]
+) -> None:
+    """Help > Open log folder: made if missing, then shown in the file manager
+    (or named in the status bar where there is none)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        error = UserError(
+            ErrorCode.INVALID_SETTINGS,
+            "The log folder cannot be created. Check the log folder setting.",
+            f"{folder}: {type(exc).__name__}: {exc}",
+        )
+        show_error(parent, error, title="Log folder not opened")
+        return
+    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+        show_status(f"The log folder is {folder}")

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from veripost_desktop.core.errors import UserError
+from veripost_desktop.core.catalog import PackageRecord
+from veripost_desktop.core.errors import ErrorCode, UserError
 
 OBJECT_NAME = "errorDialog"
 APP_TITLE = "VeriPost Desktop"
@@ -25,6 +26,15 @@ class Refusal:
 
     path: Path
     error: UserError
+
+
+def package_error(record: PackageRecord) -> UserError:
+    """The error a package row carries, in the one error shape."""
+    return UserError(
+        code=record.error_code or ErrorCode.INTERNAL_ERROR,
+        message=record.error_message or "This package could not be added.",
+        detail=record.error_detail or "",
+    )
 
 
 def error_box(
@@ -60,6 +70,25 @@ def refusal_box(parent: QWidget | None, refusals: Sequence[Refusal]) -> QMessage
     lines += [f"{r.path.name}: {r.error.message} ({r.error.code})" for r in refusals]
     box.setText("\n".join(lines))
     box.setDetailedText("\n\n".join(_detail_block(f"File: {r.path}", r.error) for r in refusals))
+    return box
+
+
+def failures_box(
+    parent: QWidget | None,
+    title: str,
+    headline: str,
+    failures: Sequence[tuple[str, UserError]],
+) -> QMessageBox:
+    """One box for several things (named by the first of each pair) that failed:
+    a line each in the text, every detail behind "Show Details..."."""
+    if len(failures) == 1:
+        subject, error = failures[0]
+        return error_box(parent, error, title=title, subject=subject)
+    box = _box(parent, title)
+    lines = [headline, ""]
+    lines += [f"{subject}: {error.message} ({error.code})" for subject, error in failures]
+    box.setText("\n".join(lines))
+    box.setDetailedText("\n\n".join(_detail_block(subject, error) for subject, error in failures))
     return box
 
 

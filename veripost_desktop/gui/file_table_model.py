@@ -18,6 +18,12 @@ COL_SIZE = 2
 COL_SHA256 = 3
 
 HEADERS = ("Name", "Type", "Size", "SHA-256")
+HEADER_TIPS = (
+    "The file's name in the package (double-click to save a copy)",
+    "The UPG file type: SRC, LIB, CTL, KIN, ATR, PINF or LNG",
+    "The file's size",
+    "The SHA-256 of the stored bytes, checked on every download",
+)
 
 FileRecordRole = Qt.ItemDataRole.UserRole + 1
 # Raw values so the proxy sorts sizes as numbers.
@@ -61,8 +67,12 @@ class FileTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation is not Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS[section]
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

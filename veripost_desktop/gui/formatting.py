@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from veripost_desktop.core.catalog import PackageStatus
+from veripost_desktop.core.catalog import PackageRecord, PackageStatus
 
 _UNITS = ("KB", "MB", "GB", "TB")
 
@@ -31,3 +31,10 @@ def status_text(status: PackageStatus, bytes_done: int = 0, bytes_total: int = 0
         percent = min(100, bytes_done * 100 // bytes_total)
         return f"{status.value} {percent}%"
     return status.value
+
+
+def storage_location_text(store_description: str, record: PackageRecord | None) -> str:
+    """Where a package's files are kept: the store, and the package's key prefix."""
+    if record is None:
+        return f"Storage: {store_description}"
+    return f"Stored in {store_description}, under {record.storage_prefix}"

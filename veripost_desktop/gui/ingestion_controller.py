@@ -108,6 +108,8 @@ def _prepare_retry(
 
 
 class IngestionController(QObject):
+    #: A package's ingestion was handed to the pool (queued or running).
+    package_started = Signal(object)  # PackageRecord
     #: A package's ingestion ended; its row already shows the catalog's record.
     package_finished = Signal(object)  # PackageRecord
     #: Some ZIPs of one drop are already in the catalog: ask what to do.
@@ -149,6 +151,19 @@ class IngestionController(QObject):
     def checking_count(self) -> int:
         """Dropped ZIPs still being compared with the catalog."""
         return self._checking
+
+    @property
+    def busy(self) -> bool:
+        """Anything under way: ingestions, duplicate checks or retries being prepared."""
+        return bool(self._running or self._checking or self._preparing)
+
+    def set_services(self, services: Services) -> None:
+        """Work on other services from now on (the window reopened them). Only
+        while nothing is under way: see ``busy``."""
+        if self.busy:
+            raise RuntimeError("cannot switch services while ingestions run")
+        self._services = services
+        self._pool.setMaxThreadCount(services.settings.ingest_workers)
 
     def stop_requested(self) -> bool:
         """The cancel check every worker polls: true once closing gave up waiting."""
@@ -265,6 +280,7 @@ class IngestionController(QObject):
         signals.failed.connect(partial(self._on_failed, record.id), _QUEUED)
         self._running[record.id] = _Running(worker, signals)
         self._pool.start(worker)
+        self.package_started.emit(record)
 
     # ---- retry and cancel ------------------------------------------------
 
@@ -349,6 +365,14 @@ class IngestionController(QObject):
         else:
             log.info("cancelling the running ingestion of %s", package_id)
         return True
+
+    def cancel_all(self) -> int:
+        """Cancel every ingestion this window runs, queued or running; returns
+        how many were asked to stop. Each ends as ``cancelled``, as ``cancel`` does."""
+        ids = [i for i in self._running if i not in self._cancel_requested]
+        for package_id in ids:
+            self.cancel(package_id)
+        return len(ids)
 
     def _should_cancel(self, package_id: str) -> bool:
         return self._stop.is_set() or package_id in self._cancel_requested

@@ -1,87 +1,92 @@
-"""The main window: a drop area above the package table, and the selected
-package's files and details. Layout and user actions only; the work happens
-in the controllers and the core."""
+"""The main window: a drop area, a search bar over the package table, and the
+selected package's files and details; the batch's progress in the status
+bar. Layout and wiring only; the work happens in the controllers and the core.
+"""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QItemSelection,
-    QMimeData,
-    QModelIndex,
-    Qt,
-    QTimer,
-    QUrl,
-)
+from PySide6.QtCore import QItemSelection, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QAction,
     QCloseEvent,
-    QDesktopServices,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
-    QKeySequence,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QLabel,
     QMainWindow,
-    QSplitter,
-    QTabWidget,
-    QToolBar,
-    QVBoxLayout,
+    QTableView,
     QWidget,
 )
 
 from veripost_desktop.core.catalog import PackageRecord, PackageStatus
-from veripost_desktop.core.errors import ErrorCode, UserError
 from veripost_desktop.core.services import Services
 from veripost_desktop.gui import file_table_model as files
-from veripost_desktop.gui import icons
 from veripost_desktop.gui import package_table_model as packages
+from veripost_desktop.gui.about_dialog import open_log_folder, show_about
+from veripost_desktop.gui.batch_progress import BatchStatusWidget, BatchTracker
 from veripost_desktop.gui.download_controller import DownloadController
 from veripost_desktop.gui.drop_area import DropArea
+from veripost_desktop.gui.drop_rules import WindowDropTarget, explain_folder
 from veripost_desktop.gui.duplicate_prompt import DuplicateChoice, ask_about_duplicates
-from veripost_desktop.gui.error_dialog import Refusal, show_error, show_refusals
+from veripost_desktop.gui.error_dialog import Refusal, package_error, show_error, show_refusals
 from veripost_desktop.gui.file_actions import FileActions
 from veripost_desktop.gui.file_table_model import FileTableModel
+from veripost_desktop.gui.formatting import storage_location_text
 from veripost_desktop.gui.ingestion_controller import DuplicateMatch, IngestionController
 from veripost_desktop.gui.maintenance_controller import MaintenanceController
 from veripost_desktop.gui.package_actions import PackageActions
 from veripost_desktop.gui.package_details_pane import PackageDetailsPane, read_package_details
+from veripost_desktop.gui.package_filter import PackageFilterProxy
+from veripost_desktop.gui.package_search_bar import PackageSearchBar
 from veripost_desktop.gui.package_table_model import PackageTableModel
+from veripost_desktop.gui.package_zip_export import PackageZipExport
+from veripost_desktop.gui.services_lifecycle import ServicesLifecycle
+from veripost_desktop.gui.settings_persistence import app_qsettings
 from veripost_desktop.gui.source_viewers import SourceViewers
 from veripost_desktop.gui.table_views import file_table_view, package_table_view
-
-log = logging.getLogger(__name__)
+from veripost_desktop.gui.window_actions import build_menus, window_actions
+from veripost_desktop.gui.window_layout import build_layout
+from veripost_desktop.gui.window_state import restore_window_state, save_window_state
 
 WINDOW_TITLE = "VeriPost Desktop"
 ZIP_FILTER = "ZIP archives (*.zip);;All files (*)"
 STATUS_MESSAGE_MS = 10_000
-
-
-def local_paths(mime: QMimeData) -> list[Path]:
-    """The local files in a drag; web links and the like are not ours."""
-    if not mime.hasUrls():
-        return []
-    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+DEFAULT_SIZE = (1100, 700)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    #: The start-up check for interrupted ingestions ended (on a worker): the
+    #: packages it marked failed.
+    startupSettled = Signal(list)  # list[PackageRecord]
+    #: Settings were saved and the window now runs on these services.
+    servicesReopened = Signal(object)  # Services
+
+    def __init__(
+        self,
+        services: Services,
+        parent: QWidget | None = None,
+        *,
+        qsettings: QSettings | None = None,
+    ) -> None:
         super().__init__(parent)
         self._services = services
+        self._qsettings = qsettings if qsettings is not None else app_qsettings()
         self._closed = False
+        self._started = False
+        #: What the start-up settle marked failed; None until it has ended.
+        self.settled_at_start: list[PackageRecord] | None = None
         self._open_dir = Path.home()
         self.setObjectName("mainWindow")
         self.setWindowTitle(WINDOW_TITLE)
-        self.setAcceptDrops(True)
 
         self.package_model = PackageTableModel(self, warning_lookup=services.catalog.list_warnings)
         self.file_model = FileTableModel(self)
@@ -90,10 +95,20 @@ class MainWindow(QMainWindow):
         self.downloads = DownloadController(services, pool, self.ingestion.stop_requested, self)
         self.maintenance = MaintenanceController(services, self.package_model, pool, self)
         self.source_viewers = SourceViewers(services, pool, self)
+        self.lifecycle = ServicesLifecycle(self, pool, self._qsettings)
+        self.batch = BatchTracker(self.ingestion, self.package_model, self)
 
         self.drop_area = DropArea(self)
+        self.drop_target = WindowDropTarget(self, self.drop_area)
         self.package_view = package_table_view(self.package_model, self)
+        proxy = self.package_view.model()
+        assert isinstance(proxy, PackageFilterProxy)
+        self.package_proxy = proxy
+        self.search_bar = PackageSearchBar(proxy, self)
         self.file_view = file_table_view(self.file_model, self)
+        self.storage_location = QLabel(self)
+        self.storage_location.setObjectName("storageLocationLabel")
+        self.storage_location.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details_pane = PackageDetailsPane(self)
         self.package_actions = PackageActions(
             self,
@@ -113,21 +128,51 @@ class MainWindow(QMainWindow):
             self.source_viewers,
             self.show_status,
         )
-        self._build_layout()
-        self._build_menu()
-        self._build_toolbar()
+        self.zip_export = PackageZipExport(
+            self,
+            self.downloads,
+            self.selected_package,
+            self.file_actions,  # one "last folder saved to" for files and packages
+            self.show_status,
+        )
+        self.package_actions.extra_context_actions.append(self.zip_export.action)
+        self.window_actions = window_actions(self)
+        self.add_action = self.window_actions.add
+        self.quit_action = self.window_actions.quit
+        self.open_log_folder_action = self.window_actions.open_log_folder
+        self.batch_status = BatchStatusWidget(
+            self.batch, self.ingestion, self.window_actions.cancel_all, self.show_status, self
+        )
+        layout = build_layout(
+            self,
+            self.drop_area,
+            self.search_bar,
+            self.package_view,
+            self.storage_location,
+            self.file_view,
+            self.details_pane,
+        )
+        self.setCentralWidget(layout.central)
+        self.splitter, self.details_tabs = layout.splitter, layout.details_tabs
+        menus = build_menus(
+            self,
+            self.window_actions,
+            self.package_actions,
+            self.file_actions,
+            self.zip_export.action,
+        )
+        self.package_menu, self.help_menu, self.toolbar = menus.package, menus.help, menus.toolbar
         self._build_status_bar()
         self._connect()
 
         self.ingestion.load_packages()
         self.package_view.sortByColumn(packages.COL_ADDED, Qt.SortOrder.AscendingOrder)
         self.file_view.sortByColumn(files.COL_NAME, Qt.SortOrder.AscendingOrder)
-        self.package_actions.update_state()
-        if services.settled_at_start:
-            self.statusBar().showMessage(
-                f"{len(services.settled_at_start)} interrupted ingestion(s) were marked as "
-                "failed; use Retry."
-            )
+        self.resize(*DEFAULT_SIZE)
+        restore_window_state(self._qsettings, self, self.splitter, self._tables())
+        self._show_package(None)
+        # Not the drop area (first in the tab order): the table is where people start.
+        self.package_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @property
     def services(self) -> Services:
@@ -137,102 +182,105 @@ class MainWindow(QMainWindow):
         """A passing status-bar message."""
         self.statusBar().showMessage(text, STATUS_MESSAGE_MS)
 
+    def busy(self) -> bool:
+        """Work under way that holds on to the current services."""
+        return (
+            self.ingestion.busy
+            or self.maintenance.active_count > 0
+            or self.downloads.active_count > 0
+        )
+
     # ---- building ----------------------------------------------------------
 
-    def _build_layout(self) -> None:
-        self.details_tabs = QTabWidget(self)
-        self.details_tabs.setObjectName("packageTabs")
-        self.details_tabs.addTab(self.file_view, "Files")
-        self.details_tabs.addTab(self.details_pane, "Details")
-
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.setObjectName("tableSplitter")
-        splitter.addWidget(self.package_view)
-        splitter.addWidget(self.details_tabs)
-        splitter.setChildrenCollapsible(False)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
-        layout.addWidget(self.drop_area)
-        layout.addWidget(splitter, stretch=1)
-        self.setCentralWidget(central)
-
-    def _build_menu(self) -> None:
-        menu = self.menuBar().addMenu("&File")
-        self.add_action = QAction(icons.icon("add"), "&Add packages...", self)
-        self.add_action.setObjectName("addPackagesAction")
-        self.add_action.setShortcut(QKeySequence("Ctrl+O"))
-        self.add_action.triggered.connect(self.choose_packages)
-        menu.addAction(self.add_action)
-        menu.addSeparator()
-        self.quit_action = QAction("&Quit", self)
-        self.quit_action.setObjectName("quitAction")
-        # Spelled out: QKeySequence.Quit is empty on Windows.
-        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self.quit_action.triggered.connect(self.close)
-        menu.addAction(self.quit_action)
-
-        actions = self.package_actions
-        self.package_menu = self.menuBar().addMenu("&Package")
-        self.package_menu.setObjectName("packageMenu")
-        self.package_menu.addActions(actions.package_actions)
-        self.package_menu.addAction(actions.retry_all_action)
-        self.package_menu.addSeparator()
-        self.package_menu.addAction(self.file_actions.view_source_action)
-        self.package_menu.addAction(self.file_actions.save_file_action)
-
-        # "About" is added here by app.py's wiring.
-        self.help_menu = self.menuBar().addMenu("&Help")
-        self.help_menu.setObjectName("helpMenu")
-        self.open_log_folder_action = QAction("Open &log folder", self)
-        self.open_log_folder_action.setObjectName("openLogFolderAction")
-        self.open_log_folder_action.triggered.connect(self.open_log_folder)
-        self.help_menu.addAction(self.open_log_folder_action)
-
-    def _build_toolbar(self) -> None:
-        self.toolbar = QToolBar("Main toolbar", self)
-        self.toolbar.setObjectName("mainToolBar")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.toolbar.setMovable(False)
-        self.toolbar.addAction(self.add_action)
-        self.toolbar.addSeparator()
-        self.toolbar.addAction(self.file_actions.view_source_action)
-        self.toolbar.addSeparator()
-        self.toolbar.addActions(self.package_actions.package_actions)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+    def _tables(self) -> list[QTableView]:
+        return [self.package_view, self.file_view]
 
     def _build_status_bar(self) -> None:
         self.storage_label = QLabel(f"Storage: {self._services.store.description}", self)
         self.storage_label.setObjectName("storageLabel")
-        # Permanent, so passing messages ("Saved ...") never hide it.
+        # Permanent, so passing messages ("Saved ...") never hide them.
+        self.statusBar().addPermanentWidget(self.batch_status)
         self.statusBar().addPermanentWidget(self.storage_label)
 
     def _connect(self) -> None:
+        actions = self.window_actions
+        actions.add.triggered.connect(self.choose_packages)
+        actions.quit.triggered.connect(self.close)
+        actions.find.triggered.connect(self.search_bar.focus_search)
+        actions.settings.triggered.connect(self.lifecycle.open_settings)
+        actions.cancel_all.triggered.connect(self.package_actions.update_state)
+        actions.open_log_folder.triggered.connect(self.open_log_folder)
+        actions.about.triggered.connect(self.show_about)
         self.drop_area.clicked.connect(self.choose_packages)
+        self.drop_target.dropped.connect(self.add_files)
+        self.search_bar.results_requested.connect(self._focus_packages)
         self.package_view.selectionModel().selectionChanged.connect(self._on_package_selection)
         self.package_view.doubleClicked.connect(self._on_package_double_clicked)
         self.details_pane.source_requested.connect(self.file_actions.view_by_name)
         self.package_model.dataChanged.connect(self._on_package_row_changed)
         self.ingestion.package_finished.connect(self._on_package_finished)
         self.ingestion.duplicates_found.connect(self._on_duplicates_found)
-        self.ingestion.late_refusals.connect(partial(show_refusals, self))
+        self.ingestion.late_refusals.connect(self._show_refusals)
         self.maintenance.removed.connect(self._on_package_removed)
+        self.lifecycle.settled.connect(self._on_settled)
+        self.lifecycle.reopened.connect(self.servicesReopened)
+
+    # ---- start-up and services ---------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._started:
+            self._started = True
+            # After the first paint: interrupted jobs are settled on a worker.
+            QTimer.singleShot(0, self, self.lifecycle.settle)
+
+    def _on_settled(self, records: list[PackageRecord]) -> None:
+        self.package_actions.update_state()
+        if self.settled_at_start is None:
+            self.settled_at_start = records
+            self.startupSettled.emit(records)
+
+    def use_services(self, services: Services) -> None:
+        """Run on ``services`` from now on (Settings were saved); nothing may run."""
+        self._services = services
+        self.ingestion.set_services(services)
+        self.downloads.set_services(services)
+        self.maintenance.set_services(services)
+        self.source_viewers.set_services(services)
+        self.package_model.set_warning_lookup(services.catalog.list_warnings)
+        self.storage_label.setText(f"Storage: {services.store.description}")
+        self.ingestion.load_packages()
+        self._show_package(None)
 
     # ---- adding packages -------------------------------------------------
 
     def add_files(self, paths: Iterable[Path]) -> list[Refusal]:
         """What a drop and File > Add packages... both do."""
-        refusals = self.ingestion.add_files(paths)
+        refusals = [explain_folder(r) for r in self.ingestion.add_files(paths)]
         if refusals:
             # Shown from the event loop, not from inside the drop: a modal
             # dialog there would freeze the application the files came from.
-            QTimer.singleShot(0, self, partial(show_refusals, self, refusals))
+            QTimer.singleShot(0, self, partial(self._show_refusals, refusals))
         checking = self.ingestion.checking_count
         if checking:
             self.show_status(f"Checking {checking} ZIP(s) against the catalog...")
         return refusals
+
+    # Drags anywhere over the window; the rules are in drop_rules.py.
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self.drop_target.enter(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self.drop_target.move(event)
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self.drop_target.leave(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.drop_target.drop(event)
+
+    def _show_refusals(self, refusals: list[Refusal]) -> None:
+        show_refusals(self, refusals)
 
     def choose_packages(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
@@ -243,32 +291,6 @@ class MainWindow(QMainWindow):
             self._open_dir = paths[0].parent
             self.add_files(paths)
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if local_paths(event.mimeData()):
-            event.acceptProposedAction()
-            self.drop_area.set_drag_active(True)
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if local_paths(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
-        self.drop_area.set_drag_active(False)
-        event.accept()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        self.drop_area.set_drag_active(False)
-        paths = local_paths(event.mimeData())
-        if not paths:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.add_files(paths)
-
     def _on_duplicates_found(self, matches: list[DuplicateMatch]) -> None:
         self.statusBar().clearMessage()
         choice = ask_about_duplicates(self, matches)
@@ -277,9 +299,7 @@ class MainWindow(QMainWindow):
         elif choice is DuplicateChoice.GO_TO_EXISTING:
             self.select_package(matches[0].existing[0].id)
         else:
-            self.statusBar().showMessage(
-                f"Not added: {len(matches)} ZIP(s) already in the catalog.", STATUS_MESSAGE_MS
-            )
+            self.show_status(f"Not added: {len(matches)} ZIP(s) already in the catalog.")
 
     # ---- selection ---------------------------------------------------------
 
@@ -295,11 +315,18 @@ class MainWindow(QMainWindow):
         row = self.package_model.rowForId(package_id)
         if row < 0:
             return False
-        proxy = self.package_view.model()
-        index = proxy.mapFromSource(self.package_model.index(row, 0))  # type: ignore[attr-defined]
+        index = self.package_proxy.mapFromSource(self.package_model.index(row, 0))
+        if not index.isValid():  # hidden by the search or status filter
+            self.search_bar.clear_filters()
+            index = self.package_proxy.mapFromSource(self.package_model.index(row, 0))
         self.package_view.selectRow(index.row())
         self.package_view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
         return True
+
+    def _focus_packages(self) -> None:
+        self.package_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.package_view.selectionModel().hasSelection() and self.package_proxy.rowCount():
+            self.package_view.selectRow(0)
 
     def _on_package_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show_package(self.selected_package())
@@ -313,20 +340,25 @@ class MainWindow(QMainWindow):
             details = read_package_details(self._services.catalog, record)
             self.file_model.set_files(record.id, details.files)
             self.details_pane.show_details(details)
+        self.storage_location.setText(
+            storage_location_text(self._services.store.description, record)
+        )
         self.package_actions.update_state()
+        self.zip_export.update_state()
 
     def _on_package_row_changed(self, top_left: QModelIndex, *_: object) -> None:
         record = top_left.data(packages.PackageRecordRole)
         if isinstance(record, PackageRecord) and record.id == self.file_model.package_id:
             self.details_pane.update_package(record)
             self.package_actions.update_state()
+            self.zip_export.update_state()
 
     def _on_package_finished(self, record: PackageRecord) -> None:
         if self.file_model.package_id == record.id:
             self._show_package(record)
 
     def _on_package_removed(self, record: PackageRecord) -> None:
-        self.statusBar().showMessage(f"Removed {record.name}.", STATUS_MESSAGE_MS)
+        self.show_status(f"Removed {record.name}.")
 
     def _on_package_double_clicked(self, index: QModelIndex) -> None:
         record = index.data(packages.PackageRecordRole)
@@ -340,24 +372,17 @@ class MainWindow(QMainWindow):
 
     # ---- help --------------------------------------------------------------
 
+    def show_about(self) -> None:
+        show_about(self, self._services.store.description)
+
     def open_log_folder(self) -> None:
-        folder = self._services.settings.log_dir
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            error = UserError(
-                ErrorCode.INVALID_SETTINGS,
-                "The log folder cannot be created. Check the log folder setting.",
-                f"{folder}: {type(exc).__name__}: {exc}",
-            )
-            show_error(self, error, title="Log folder not opened")
-            return
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
-            self.statusBar().showMessage(f"The log folder is {folder}", STATUS_MESSAGE_MS)
+        open_log_folder(self, self._services.settings.log_dir, self.show_status)
 
     # ---- closing -----------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed:
+            save_window_state(self._qsettings, self, self.splitter, self._tables())
         self.shutdown()
         event.accept()
 
@@ -366,16 +391,8 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
+        self.lifecycle.close()
         self.source_viewers.close_all()
         self.ingestion.shutdown()
         self.maintenance.close()
         self._services.close()
-
-
-def package_error(record: PackageRecord) -> UserError:
-    """The error a package row carries, in the one error shape."""
-    return UserError(
-        code=record.error_code or ErrorCode.INTERNAL_ERROR,
-        message=record.error_message or "This package could not be added.",
-        detail=record.error_detail or "",
-    )

@@ -49,6 +49,12 @@ class MaintenanceController(QObject):
     def active_count(self) -> int:
         return self._calls.active_count
 
+    def set_services(self, services: Services) -> None:
+        """Work on other services from now on; only while nothing runs."""
+        if self.active_count:
+            raise RuntimeError("cannot switch services while a verify or removal runs")
+        self._services = services
+
     def is_busy(self, package_id: str) -> bool:
         """A verify or removal of the package is under way."""
         return package_id in self._busy

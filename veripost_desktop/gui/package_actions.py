@@ -143,10 +143,17 @@ class PackageActions(QObject):
         self.verify_action = self._action("verifyPackageAction", "&Verify stored files", "verify")
         self.verify_action.setToolTip("Re-read every stored file and compare it with the catalog")
         self.remove_action = self._action("removePackageAction", "Re&move package...", "remove")
+        self.remove_action.setToolTip(
+            "Delete the package's stored files and its catalog entry (Del)"
+        )
+        self.cancel_action.setToolTip("Stop the selected package's ingestion; it ends as cancelled")
+        self.retry_all_action.setToolTip("Ingest every failed package again from its ZIP")
         self.remove_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         # Delete acts on the package table only.
         self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         view.addAction(self.remove_action)
+        #: More actions for the context menu, added by the window (Save as ZIP).
+        self.extra_context_actions: list[QAction] = []
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._on_context_menu)
 
@@ -204,6 +211,9 @@ class PackageActions(QObject):
         menu = QMenu(self._parent)
         menu.setObjectName("packageContextMenu")
         menu.addActions(self.package_actions)
+        if self.extra_context_actions:
+            menu.addSeparator()
+            menu.addActions(self.extra_context_actions)
         menu.addSeparator()
         menu.addAction(self.retry_all_action)
         return menu

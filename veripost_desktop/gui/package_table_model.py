@@ -62,6 +62,22 @@ SortRole = Qt.ItemDataRole.UserRole + 2
 # contract of progress_delegate.py's ProgressRole.
 ProgressRole = Qt.ItemDataRole.UserRole + 10
 
+#: What each column holds, for the header's tooltip.
+HEADER_TIPS = (
+    "The package's name: its .SRC file's name (hover a row for the ZIP it came from)",
+    "Where the package is: pending, validating, storing, parsing, ready or error",
+    "How many things the parser found worth a look (hover for the first few)",
+    "The machine the post is for (DESCRIPTOR MACHINE NAME)",
+    "The controller the post is for (DESCRIPTOR CONTROLLER TYPE)",
+    "The kind of machine the post drives (:SYSTEM: MILL, LATHE, ...)",
+    "How many files the package holds",
+    "The files' total size",
+    "Active sections across the .SRC and .LIB files",
+    "The package's id in the catalog (its folder in storage)",
+    "The id of the package's last ingestion run",
+    "When the package was added",
+)
+
 _NUMERIC_COLUMNS = (COL_FILES, COL_SIZE, COL_SECTIONS)
 _STATUS_ORDER = {status: i for i, status in enumerate(PackageStatus)}
 _ERROR_BRUSH = QBrush(QColor(176, 0, 32))
@@ -128,8 +144,12 @@ class PackageTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation is not Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS[section]
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -175,10 +195,19 @@ class PackageTableModel(QAbstractTableModel):
     def records(self) -> list[PackageRecord]:
         return list(self._records)
 
+    def record_at(self, row: int) -> PackageRecord:
+        """The record in ``row`` (for the filter proxy: no QModelIndex per cell)."""
+        return self._records[row]
+
     def progress(self, package_id: str) -> Progress | None:
         return self._progress.get(package_id)
 
     # ---- changes ---------------------------------------------------------
+
+    def set_warning_lookup(self, lookup: WarningLookup | None) -> None:
+        """Read warnings from another catalog (the window reopened its services)."""
+        self._warning_lookup = lookup
+        self._warning_tips.clear()
 
     def set_packages(self, records: Iterable[PackageRecord]) -> None:
         """Replace everything (start-up load): the one place the model resets."""

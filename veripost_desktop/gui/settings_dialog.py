@@ -17,10 +17,11 @@ emits ``settingsSaved(Settings)`` with the settings the app should now run on.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
-from PySide6.QtCore import QObject, QRunnable, QSettings, QThreadPool, Signal
+from PySide6.QtCore import QSettings, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QButtonGroup,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -43,8 +45,8 @@ from PySide6.QtWidgets import (
 from veripost_desktop.core.config import MIB, Settings, ZipLimits, load_settings
 from veripost_desktop.core.errors import ErrorCode, UserError, VeriPostError, as_user_error
 from veripost_desktop.core.secrets_store import keyring_available, save_secret
-from veripost_desktop.core.storage.connection_check import check_connection, describe_store
 from veripost_desktop.gui import icons
+from veripost_desktop.gui.connection_check_worker import ConnectionCheckWorker
 from veripost_desktop.gui.error_dialog import show_error
 from veripost_desktop.gui.settings_persistence import (
     SECRET_KEY_ENV,
@@ -78,37 +80,6 @@ NO_KEYRING_NOTE = (
     "This computer has no keyring to keep the secret key in: a key typed here is "
     f"used until VeriPost closes. To keep it, set the {SECRET_KEY_ENV} environment variable."
 )
-
-
-class ConnectionCheckSignals(QObject):
-    """Lives in the GUI thread; the worker emits from a pool thread."""
-
-    finished = Signal(str)  # the store's description: it works
-    failed = Signal(object)  # UserError: what is wrong
-
-
-class ConnectionCheckWorker(QRunnable):
-    """Runs ``check_connection`` off the GUI thread; always ends with exactly
-    one of ``finished`` / ``failed``."""
-
-    def __init__(self, settings: Settings, timeout_s: float) -> None:
-        super().__init__()
-        self.signals = ConnectionCheckSignals()
-        self._settings = settings
-        self._timeout_s = timeout_s
-
-    def run(self) -> None:
-        try:
-            error = check_connection(self._settings, self._timeout_s)
-            description = describe_store(self._settings) if error is None else ""
-        except BaseException as exc:  # noqa: BLE001 - reported, never lost
-            log.exception("connection check broke")
-            self.signals.failed.emit(as_user_error(exc))
-            return
-        if error is None:
-            self.signals.finished.emit(description)
-        else:
-            self.signals.failed.emit(error)
 
 
 class SettingsDialog(QDialog):
@@ -187,7 +158,23 @@ class SettingsDialog(QDialog):
         self._storage_row = radios
         form.addRow("Store packages in:", radios)
 
-        self.local_label = QLabel(str(effective.local_store_dir / effective.s3_bucket), box)
+        self.data_dir_edit = _line_edit(box, "dataDirEdit", str(effective.data_dir))
+        self.data_dir_edit.setToolTip(
+            "The folder of the catalog (catalog.sqlite3) and, with the local store, of the "
+            "stored files (objects/). Another folder means another catalog."
+        )
+        self.data_dir_edit.textChanged.connect(self._update_local_label)
+        self.browse_button = QPushButton("&Browse...", box)
+        self.browse_button.setObjectName("dataDirBrowseButton")
+        self.browse_button.clicked.connect(self._choose_data_dir)
+        data_row = QWidget(box)
+        row = QHBoxLayout(data_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.data_dir_edit, stretch=1)
+        row.addWidget(self.browse_button)
+        form.addRow("Data folder:", self._with_env_note("data_dir", data_row))
+
+        self.local_label = QLabel(box)
         self.local_label.setObjectName("localStoreLabel")
         self.local_label.setWordWrap(True)
         form.addRow("Local folder:", self.local_label)
@@ -205,6 +192,8 @@ class SettingsDialog(QDialog):
                 "(kept for this session; leave empty to keep it)"
             )
         self.region_edit = _line_edit(box, "regionEdit", effective.s3_region)
+        self.bucket_edit.textChanged.connect(self._update_local_label)
+        self._update_local_label()
         self._s3_fields: list[QWidget] = []
         for label, name, widget in (
             ("Endpoint URL:", "s3_endpoint", self.endpoint_edit),
@@ -307,6 +296,7 @@ class SettingsDialog(QDialog):
     def _lock_environment_fields(self) -> None:
         widgets: dict[str, list[QWidget]] = {
             "storage": [self.local_radio, self.s3_radio],
+            "data_dir": [self.data_dir_edit, self.browse_button],
             "s3_endpoint": [self.endpoint_edit],
             "s3_bucket": [self.bucket_edit],
             "s3_access_key": [self.access_key_edit],
@@ -344,6 +334,20 @@ class SettingsDialog(QDialog):
         self.local_label.setEnabled(not uses_s3)
         self.keyring_note.setEnabled(uses_s3)
 
+    def _update_local_label(self, *_: object) -> None:
+        folder = self.data_dir_edit.text().strip()
+        bucket = self.bucket_edit.text().strip()
+        self.local_label.setText(
+            str(Path(folder) / "objects" / bucket) if folder and bucket else ""
+        )
+
+    def _choose_data_dir(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(
+            self, "Data folder", self.data_dir_edit.text().strip() or str(Path.home())
+        )
+        if chosen:
+            self.data_dir_edit.setText(chosen)
+
     # ---- reading the form --------------------------------------------------
 
     @property
@@ -354,8 +358,10 @@ class SettingsDialog(QDialog):
     def form_values(self) -> SavedSettings:
         """The form as saved values; ``None`` for fields the environment sets."""
         extra = tuple(e for e, check in self.extra_checks.items() if check.isChecked())
+        data_dir = self.data_dir_edit.text().strip()
         values: dict[str, Any] = {
             "storage": StorageKind.MINIO if self.s3_radio.isChecked() else StorageKind.LOCAL,
+            "data_dir": Path(data_dir) if data_dir else None,
             "s3_endpoint": self.endpoint_edit.text().strip(),
             "s3_bucket": self.bucket_edit.text().strip(),
             "s3_access_key": self.access_key_edit.text().strip(),
@@ -380,6 +386,11 @@ class SettingsDialog(QDialog):
         """The settings the form describes (environment still winning), with
         the typed secret if there is one. Raises ``VeriPostError`` if invalid."""
         values = self.form_values()
+        if "data_dir" not in self._locked and values.data_dir is None:
+            raise VeriPostError(
+                ErrorCode.INVALID_SETTINGS,
+                "Choose the data folder: VeriPost keeps its catalog there.",
+            )
         if values.storage is StorageKind.MINIO and not values.s3_endpoint:
             raise VeriPostError(
                 ErrorCode.INVALID_SETTINGS,

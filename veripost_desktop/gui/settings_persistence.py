@@ -16,6 +16,7 @@ import logging
 import os
 from dataclasses import dataclass, fields
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings
@@ -43,6 +44,8 @@ class SavedSettings:
     environment) applies, and ``save_settings`` leaves that key alone."""
 
     storage: StorageKind | None = None
+    # The catalog and the local store's folder (``Settings.data_dir``).
+    data_dir: Path | None = None
     # Kept while "Local folder" is chosen, so switching back restores it.
     s3_endpoint: str | None = None
     s3_bucket: str | None = None
@@ -59,6 +62,7 @@ class SavedSettings:
 # SavedSettings field -> QSettings key.
 _KEYS: dict[str, str] = {
     "storage": "storage/backend",
+    "data_dir": "storage/data_dir",
     "s3_endpoint": "storage/s3_endpoint",
     "s3_bucket": "storage/s3_bucket",
     "s3_access_key": "storage/s3_access_key",
@@ -77,6 +81,7 @@ LIMIT_FIELDS = ("max_total_uncompressed", "max_members", "max_ratio", "ratio_min
 # ``VERIPOST_LIMITS`` (JSON) overrides every limit.
 ENV_VARS: dict[str, tuple[str, ...]] = {
     "storage": ("VERIPOST_S3_ENDPOINT",),
+    "data_dir": ("VERIPOST_DATA_DIR",),
     "s3_endpoint": ("VERIPOST_S3_ENDPOINT",),
     "s3_bucket": ("VERIPOST_S3_BUCKET",),
     "s3_access_key": ("VERIPOST_S3_ACCESS_KEY",),
@@ -138,6 +143,8 @@ def save_settings(qsettings: QSettings, values: SavedSettings) -> None:
             value = ",".join(value)
         elif isinstance(value, StorageKind):
             value = value.value
+        elif isinstance(value, Path):
+            value = str(value)
         qsettings.setValue(_KEYS[field.name], value)
     qsettings.sync()
     if qsettings.status() is not QSettings.Status.NoError:
@@ -157,7 +164,7 @@ def settings_overrides(saved: SavedSettings) -> dict[str, Any]:
             overrides["s3_endpoint"] = None
         elif saved.s3_endpoint is not None:
             overrides["s3_endpoint"] = saved.s3_endpoint
-    for name in ("s3_bucket", "s3_access_key", "s3_region", "ingest_workers"):
+    for name in ("data_dir", "s3_bucket", "s3_access_key", "s3_region", "ingest_workers"):
         value = getattr(saved, name)
         if value is not None and env_override(name) is None:
             overrides[name] = value
@@ -200,6 +207,10 @@ def load_effective_settings(qsettings: QSettings) -> Settings:
 def _parse(name: str, raw: object) -> object:
     if name == "storage":
         return StorageKind(str(raw))
+    if name == "data_dir":
+        if not str(raw).strip():
+            raise ValueError("an empty folder name")
+        return Path(str(raw))
     if name == "extra_extensions":
         items = raw if isinstance(raw, list) else str(raw).split(",")
         return tuple(str(item).strip() for item in items if str(item).strip())

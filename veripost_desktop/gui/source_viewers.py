@@ -74,8 +74,17 @@ class SourceViewers(QObject):
 
     def close_all(self) -> None:
         self._closed = True
+        self.close_windows()
+
+    def close_windows(self) -> None:
         for window in list(self._windows.values()):
             window.close()
+
+    def set_services(self, services: Services) -> None:
+        """Read from other services from now on. Open windows show files of the
+        old catalog, so they are closed; a load still under way ends unseen."""
+        self.close_windows()
+        self._services = services
 
     def _load(self, key: _Key, line: int | None) -> None:
         package_id, filename = key

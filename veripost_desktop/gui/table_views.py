@@ -1,4 +1,5 @@
-"""The two tables of the main window, each a QTableView over a sorting proxy."""
+"""The two tables of the main window, each a QTableView over a sorting proxy
+(the package table's also filters: ``package_filter.py``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from veripost_desktop.gui import file_table_model as files
 from veripost_desktop.gui import package_table_model as packages
+from veripost_desktop.gui.package_filter import PackageFilterProxy
+from veripost_desktop.gui.progress_delegate import ProgressDelegate
 
 _PACKAGE_WIDTHS = {
     packages.COL_NAME: 220,
@@ -25,7 +28,14 @@ _PACKAGE_WIDTHS = {
 
 
 def package_table_view(model: packages.PackageTableModel, parent: QWidget) -> QTableView:
-    view = table_view("packageTable", model, packages.SortRole, parent)
+    view = table_view("packageTable", model, packages.SortRole, parent, PackageFilterProxy(parent))
+    view.setAccessibleName("Packages")
+    view.setAccessibleDescription(
+        "Every package in the catalog with its status; the selected package's files and "
+        "details are shown below. The context menu key lists what can be done with it."
+    )
+    # A bar in the Status cell while a package is stored.
+    view.setItemDelegateForColumn(packages.COL_STATUS, ProgressDelegate(view))
     # Twelve columns do not leave a stretching Name column room to be read:
     # it keeps its width and the last column takes up what is left.
     view.horizontalHeader().setStretchLastSection(True)
@@ -36,6 +46,13 @@ def package_table_view(model: packages.PackageTableModel, parent: QWidget) -> QT
 
 def file_table_view(model: files.FileTableModel, parent: QWidget) -> QTableView:
     view = table_view("fileTable", model, files.SortRole, parent)
+    view.setAccessibleName("Stored files")
+    view.setAccessibleDescription(
+        "The files of the selected package. Enter views a file's source; Shift or Ctrl "
+        "with the arrow keys selects several to save together."
+    )
+    # Several files can be saved at once ("Save selected files...").
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
     header = view.horizontalHeader()
     header.setSectionResizeMode(files.COL_NAME, QHeaderView.ResizeMode.Stretch)
     header.setSectionResizeMode(files.COL_SHA256, QHeaderView.ResizeMode.ResizeToContents)
@@ -45,9 +62,13 @@ def file_table_view(model: files.FileTableModel, parent: QWidget) -> QTableView:
 
 
 def table_view(
-    object_name: str, model: QAbstractItemModel, sort_role: int, parent: QWidget
+    object_name: str,
+    model: QAbstractItemModel,
+    sort_role: int,
+    parent: QWidget,
+    proxy: QSortFilterProxyModel | None = None,
 ) -> QTableView:
-    proxy = QSortFilterProxyModel(parent)
+    proxy = proxy if proxy is not None else QSortFilterProxyModel(parent)
     proxy.setSourceModel(model)
     proxy.setSortRole(sort_role)
     view = QTableView(parent)

@@ -1,0 +1,129 @@
+"""The status bar's account of a batch of ingestions, and Cancel all."""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QLabel, QProgressBar, QToolButton
+from pytestqt.qtbot import QtBot
+
+from tests.conftest import make_package_zip
+from tests.gui.conftest import INGEST_TIMEOUT_MS, ShownBox, crc_broken_zip, drop_files
+from veripost_desktop.core.catalog import PackageStatus
+from veripost_desktop.core.config import Settings
+from veripost_desktop.gui import package_table_model as packages
+from veripost_desktop.gui.batch_progress import BatchSnapshot
+from veripost_desktop.gui.main_window import MainWindow
+from veripost_desktop.gui.progress_delegate import ProgressDelegate
+
+OpenWindow = Callable[..., MainWindow]
+
+
+def big_zip(corpus_dir: Path, path: Path, megabytes: int = 40) -> Path:
+    """A package with a large incompressible member: its ingestion takes a while."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        zf.write(corpus_dir / "GRBL-Post" / "GRBL-Post.SRC", "BIG/BIG.SRC")
+        zf.writestr("BIG/BIG.CTL", os.urandom(megabytes * 1024 * 1024))
+    return path
+
+
+def batch_widgets(window: MainWindow) -> tuple[QLabel, QProgressBar, QToolButton]:
+    label = window.statusBar().findChild(QLabel, "batchLabel")
+    bar = window.statusBar().findChild(QProgressBar, "batchProgress")
+    button = window.statusBar().findChild(QToolButton, "cancelAllButton")
+    assert label is not None and bar is not None and button is not None
+    return label, bar, button
+
+
+def test_status_bar_counts_a_batch_then_sums_it_up(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    tmp_path: Path,
+    corpus_dir: Path,
+    shown_boxes: list[ShownBox],
+) -> None:
+    # One worker: the packages run one after another, in the order dropped.
+    window = open_window(Settings(data_dir=tmp_path / "data", ingest_workers=1))
+    label, bar, button = batch_widgets(window)
+    # Each row's Status cell draws its own bar while the package is stored.
+    delegate = window.package_view.itemDelegateForColumn(packages.COL_STATUS)
+    assert isinstance(delegate, ProgressDelegate)
+    assert not label.isVisibleTo(window) and not window.window_actions.cancel_all.isEnabled()
+    texts: list[str] = []
+    window.batch.changed.connect(lambda _batch: texts.append(label.text()))
+    ended: list[BatchSnapshot] = []
+    window.batch.ended.connect(ended.append)
+    ticks: list[object] = []
+    window.package_model.dataChanged.connect(lambda *args: ticks.append(args))
+
+    zips = [
+        make_package_zip(corpus_dir, tmp_path / "GRBL-Post.zip"),
+        crc_broken_zip(corpus_dir, tmp_path / "damaged.zip"),
+        big_zip(corpus_dir, tmp_path / "big.zip"),
+    ]
+    drop_files(window, zips)
+    assert label.isVisibleTo(window) and bar.isVisibleTo(window)
+    assert button.defaultAction() is window.window_actions.cancel_all
+    assert window.window_actions.cancel_all.isEnabled()
+    assert re.fullmatch(r"Ingesting 0 of 3 · 0 bytes of \d+(\.\d)? MB", label.text()), label.text()
+
+    qtbot.waitUntil(lambda: bool(ended), timeout=INGEST_TIMEOUT_MS)
+    (final,) = ended
+    assert (final.total, final.ready, final.failed, final.cancelled) == (3, 2, 1, 0)
+    assert final.bytes_done == final.bytes_total > 40 * 1024 * 1024
+    # Each ending was shown as it happened; the failure is counted from then on.
+    assert any(t.startswith("Ingesting 1 of 3 ·") and "failed" not in t for t in texts)
+    assert any(t.startswith("Ingesting 2 of 3 ·") and t.endswith(" · 1 failed") for t in texts)
+    # Byte progress is folded in, not shown per event.
+    assert len(texts) < len(ticks)
+    assert not label.isVisibleTo(window)
+    assert not window.window_actions.cancel_all.isEnabled()
+    assert window.statusBar().currentMessage() == "Ingested 3 packages: 2 ready, 1 failed."
+    assert not shown_boxes  # a failure shows in its row
+
+
+def test_cancel_all_ends_every_queued_and_running_ingestion_as_cancelled(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    tmp_path: Path,
+    corpus_dir: Path,
+    shown_boxes: list[ShownBox],
+) -> None:
+    window = open_window(Settings(data_dir=tmp_path / "data", ingest_workers=1))
+    zips = [
+        big_zip(corpus_dir, tmp_path / "big.zip", megabytes=80),
+        make_package_zip(corpus_dir, tmp_path / "GRBL-Post.zip"),
+        make_package_zip(corpus_dir, tmp_path / "SCL.zip", "SCL-SW-GRBL-1_1"),
+    ]
+    ended: list[BatchSnapshot] = []
+    window.batch.ended.connect(ended.append)
+    drop_files(window, zips)
+    ids = [r.id for r in window.package_model.records()]
+    assert len(ids) == 3
+    qtbot.waitUntil(
+        lambda: (
+            window.package_model.record(ids[0]).status  # type: ignore[union-attr]
+            in (PackageStatus.VALIDATING, PackageStatus.STORING)
+        ),
+        timeout=10_000,
+    )
+    assert window.window_actions.cancel_all.isEnabled()
+    window.window_actions.cancel_all.trigger()
+    assert window.statusBar().currentMessage() == "Cancelling 3 ingestion(s)..."
+
+    qtbot.waitUntil(lambda: bool(ended), timeout=INGEST_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.ingestion.active_count == 0)
+    for package_id in ids:
+        record = window.services.catalog.get_package(package_id)
+        assert record.status is PackageStatus.ERROR and record.error_code == "cancelled"
+        assert window.package_model.record(package_id) == record
+        assert window.services.store.list_keys(f"packages/{package_id}/") == []
+    (final,) = ended
+    assert (final.total, final.cancelled) == (3, 3)
+    assert window.statusBar().currentMessage() == "Ingested 3 packages: 0 ready, 3 cancelled."
+    assert not window.window_actions.cancel_all.isEnabled()
+    assert not shown_boxes

@@ -1,0 +1,211 @@
+"""Edit > Settings... reopening the window's services, start-up settling on a
+worker (``startupSettled``), and Help > About."""
+
+from __future__ import annotations
+
+import threading
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QMenu
+from pytestqt.qtbot import QtBot
+
+from tests.gui.conftest import (
+    ShownBox,
+    closed_port,
+    drop_files,
+    ingest_before_start,
+    package_ids,
+    wait_for_status,
+)
+from veripost_desktop.app import create_main_window
+from veripost_desktop.core.catalog import PackageRecord, PackageStatus
+from veripost_desktop.core.config import Settings
+from veripost_desktop.core.services import Services, open_services
+from veripost_desktop.gui import services_lifecycle
+from veripost_desktop.gui.main_window import MainWindow
+from veripost_desktop.gui.services_lifecycle import BUSY_TEXT
+from veripost_desktop.gui.settings_dialog import SettingsDialog
+from veripost_desktop.gui.settings_persistence import app_qsettings, load_saved
+
+OpenWindow = Callable[..., MainWindow]
+
+
+def leave_interrupted(settings: Settings, zip_path: Path) -> str:
+    """A package left ``pending`` by a process that is gone."""
+    earlier = open_services(settings)
+    record = earlier.pipeline.register(earlier.pipeline.check(zip_path))
+    earlier.close()
+    return record.id
+
+
+def open_settings_from_the_menu(qtbot: QtBot, window: MainWindow) -> SettingsDialog | None:
+    edit = window.findChild(QMenu, "editMenu")
+    assert edit is not None
+    (action,) = [a for a in edit.actions() if a.objectName() == "settingsAction"]
+    assert action is window.window_actions.settings
+    action.trigger()
+    return window.lifecycle.dialog
+
+
+def test_saving_another_data_folder_reopens_the_services(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    local_settings: Settings,
+    tmp_path: Path,
+    corpus_dir: Path,
+    grbl_zip: Path,
+    shown_boxes: list[ShownBox],
+) -> None:
+    ingest_before_start(local_settings, [grbl_zip])
+    window = open_window(local_settings)
+    assert len(package_ids(window)) == 1
+    old_services = window.services
+
+    dialog = open_settings_from_the_menu(qtbot, window)
+    assert isinstance(dialog, SettingsDialog) and dialog.isVisible()
+    assert dialog.parent() is window
+    # Asking again raises the same dialog.
+    window.window_actions.settings.trigger()
+    assert window.lifecycle.dialog is dialog
+
+    other = tmp_path / "other-data"
+    dialog.data_dir_edit.clear()
+    qtbot.keyClicks(dialog.data_dir_edit, str(other))
+    assert dialog.local_label.text() == str(other / "objects" / "veripost")
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    with qtbot.waitSignal(window.servicesReopened, timeout=10_000) as reopened:
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    new_services = reopened.args[0]
+    assert isinstance(new_services, Services)
+    assert window.services is new_services and new_services is not old_services
+    assert new_services.settings.data_dir == other
+    description = new_services.store.description
+    assert description == f"Local folder {other / 'objects' / 'veripost'}"
+    assert window.storage_label.text() == f"Storage: {description}"
+    assert window.statusBar().currentMessage() == f"Now using {description}"
+    assert (other / "catalog.sqlite3").exists()
+    # The new catalog is empty; the old one was closed (its lease let go).
+    assert package_ids(window) == []
+    assert not old_services.lease._lock.is_locked
+    assert window.lifecycle.dialog is None
+    # What was saved is what a restart would use.
+    assert load_saved(app_qsettings()).data_dir == other
+
+    # The window works on the new services: a drop lands in the new folder.
+    drop_files(window, [grbl_zip])
+    (package_id,) = package_ids(window)
+    assert wait_for_status(qtbot, window, package_id).status is PackageStatus.READY
+    assert (other / "objects" / "veripost" / "packages" / package_id).is_dir()
+    assert not shown_boxes
+
+
+def test_settings_do_not_open_while_ingestions_run(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    tmp_path: Path,
+    corpus_dir: Path,
+    shown_boxes: list[ShownBox],
+) -> None:
+    window = open_window(Settings(data_dir=tmp_path / "data", ingest_workers=1))
+    big = tmp_path / "big.zip"
+    with zipfile.ZipFile(big, "w", zipfile.ZIP_STORED) as zf:
+        zf.write(corpus_dir / "GRBL-Post" / "GRBL-Post.SRC", "BIG/BIG.SRC")
+        zf.writestr("BIG/BIG.CTL", bytes(range(256)) * (40 * 4096))
+    drop_files(window, [big])
+    assert window.ingestion.active_count == 1
+    assert open_settings_from_the_menu(qtbot, window) is None
+    (box,) = shown_boxes
+    assert box.object_name == "settingsBusy"
+    assert box.text == BUSY_TEXT
+    (package_id,) = package_ids(window)
+    wait_for_status(qtbot, window, package_id)
+    dialog = open_settings_from_the_menu(qtbot, window)
+    assert dialog is not None
+    dialog.reject()
+
+
+def test_start_up_settles_interrupted_ingestions_on_a_worker(
+    qtbot: QtBot,
+    local_settings: Settings,
+    grbl_zip: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    package_id = leave_interrupted(local_settings, grbl_zip)
+    threads: list[threading.Thread] = []
+    real_settle = services_lifecycle.settle_interrupted
+
+    def spy(*args: object) -> list[PackageRecord]:
+        threads.append(threading.current_thread())
+        return real_settle(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(services_lifecycle, "settle_interrupted", spy)
+
+    window = create_main_window(local_settings)
+    qtbot.addWidget(window)
+    try:
+        settled: list[list[PackageRecord]] = []
+        window.startupSettled.connect(settled.append)
+        # Nothing settled while the window was made: the row is as the dead
+        # process left it.
+        assert window.package_model.record(package_id).status is PackageStatus.PENDING  # type: ignore[union-attr]
+        assert window.settled_at_start is None
+        with qtbot.waitSignal(window.startupSettled, timeout=10_000):
+            window.show()
+        (records,) = settled
+        assert [r.id for r in records] == [package_id]
+        assert threads and threads[0] is not threading.main_thread()
+        record = window.package_model.record(package_id)
+        assert record is not None and record.status is PackageStatus.ERROR
+        assert record.error_code == "interrupted"
+        assert window.statusBar().currentMessage() == (
+            "1 interrupted ingestion(s) were marked as failed; use Retry."
+        )
+    finally:
+        window.close()
+
+
+def test_unreachable_storage_does_not_delay_the_start(
+    qtbot: QtBot, tmp_path: Path, grbl_zip: Path
+) -> None:
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        s3_endpoint=f"http://127.0.0.1:{closed_port()}",
+        s3_access_key="testing",
+        s3_secret_key="testing",  # type: ignore[arg-type]
+        s3_bucket="unreachable",
+    )
+    package_id = leave_interrupted(settings, grbl_zip)
+    window = create_main_window(settings)
+    qtbot.addWidget(window)
+    try:
+        # The window was made without asking storage anything: the row is as
+        # the dead process left it until the worker has settled it.
+        record = window.package_model.record(package_id)
+        assert record is not None and record.status is PackageStatus.PENDING
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: window.settled_at_start is not None, timeout=30_000)
+        record = window.package_model.record(package_id)
+        assert record is not None and record.status is PackageStatus.ERROR
+        assert "could not be removed now" in (record.error_detail or "")
+    finally:
+        window.close()
+
+
+def test_help_about_shows_the_store_in_use(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    local_settings: Settings,
+    shown_boxes: list[ShownBox],
+) -> None:
+    window = open_window(local_settings)
+    help_menu = window.findChild(QMenu, "helpMenu")
+    assert help_menu is not None and window.window_actions.about in help_menu.actions()
+    window.window_actions.about.trigger()
+    (box,) = shown_boxes
+    assert box.object_name == "aboutDialog"
+    assert f"Storage: {window.services.store.description}" in box.informative_text

@@ -1,0 +1,109 @@
+"""Find in the package table: the sorting proxy that also filters.
+
+A row stays when every word typed in the search box appears (ignoring case)
+in its name, machine, controller or status, and its status belongs to the
+chosen status filter. The proxy reads the record of a row straight from the
+source model (no QModelIndex per cell), so filtering a large catalog stays
+quick; a row whose status changes is re-checked by the proxy's dynamic filter
+on the model's ``dataChanged``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
+
+from veripost_desktop.core.catalog import PackageRecord, PackageStatus
+from veripost_desktop.core.catalog.records import IN_FLIGHT_STATUSES
+from veripost_desktop.gui.package_table_model import PackageTableModel, SortRole
+
+
+class StatusFilter(StrEnum):
+    """The choices of the status filter, as the combo box shows them."""
+
+    ALL = "All"
+    READY = "Ready"
+    IN_PROGRESS = "In progress"
+    ERROR = "Error"
+
+
+_STATUSES: dict[StatusFilter, frozenset[PackageStatus] | None] = {
+    StatusFilter.ALL: None,
+    StatusFilter.READY: frozenset({PackageStatus.READY}),
+    StatusFilter.IN_PROGRESS: frozenset(IN_FLIGHT_STATUSES),
+    StatusFilter.ERROR: frozenset({PackageStatus.ERROR}),
+}
+
+
+def search_terms(text: str) -> tuple[str, ...]:
+    """The words of a search, folded for a case-insensitive match."""
+    return tuple(text.casefold().split())
+
+
+def matches(record: PackageRecord, terms: tuple[str, ...]) -> bool:
+    """Every term appears in the name, machine, controller or status."""
+    if not terms:
+        return True
+    haystack = "\n".join(
+        (record.name, record.machine or "", record.controller or "", record.status.value)
+    ).casefold()
+    return all(term in haystack for term in terms)
+
+
+class PackageFilterProxy(QSortFilterProxyModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SortRole)
+        self._packages: PackageTableModel | None = None
+        self._terms: tuple[str, ...] = ()
+        self._statuses: frozenset[PackageStatus] | None = None
+        self._status_filter = StatusFilter.ALL
+
+    def setSourceModel(self, model: Any) -> None:  # noqa: N802 - Qt's name
+        super().setSourceModel(model)
+        self._packages = model if isinstance(model, PackageTableModel) else None
+
+    @property
+    def status_filter(self) -> StatusFilter:
+        return self._status_filter
+
+    @property
+    def is_filtering(self) -> bool:
+        return bool(self._terms) or self._statuses is not None
+
+    def set_search_text(self, text: str) -> None:
+        terms = search_terms(text)
+        if terms != self._terms:
+            self._change_filter(terms, self._status_filter)
+
+    def set_status_filter(self, choice: StatusFilter) -> None:
+        choice = StatusFilter(choice)
+        if choice is not self._status_filter:
+            self._change_filter(self._terms, choice)
+
+    def _change_filter(self, terms: tuple[str, ...], choice: StatusFilter) -> None:
+        # Qt 6.10 replaced invalidateRowsFilter() with begin/endFilterChange().
+        modern = hasattr(self, "beginFilterChange")
+        if modern:
+            self.beginFilterChange()
+        self._terms = terms
+        self._status_filter = choice
+        self._statuses = _STATUSES[choice]
+        if modern:
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(  # noqa: N802 - Qt's name
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        if not self._terms and self._statuses is None:
+            return True
+        if self._packages is None or source_parent.isValid():
+            return True
+        record = self._packages.record_at(source_row)
+        if self._statuses is not None and record.status not in self._statuses:
+            return False
+        return matches(record, self._terms)
