@@ -336,7 +336,12 @@ def test_upper_case_zip_name_is_fine(tmp_path: Path) -> None:
 def test_a_folder_is_not_a_zip(tmp_path: Path) -> None:
     folder = tmp_path / "looks.zip"
     folder.mkdir()
-    assert_refused(inspect_zip(folder), ErrorCode.NOT_A_ZIP)
+    result = inspect_zip(folder)
+    assert_refused(result, ErrorCode.NOT_A_ZIP)
+    # The CLI and the window alike say what to do about it.
+    assert result.error is not None
+    assert result.error.message.startswith("looks.zip is a folder.")
+    assert "zip the folder first" in result.error.message
 
 
 def test_empty_zip(tmp_path: Path) -> None:

@@ -161,7 +161,7 @@ def _check_file_name(path: Path) -> None:
     if not exists:
         raise Refused(refusals.file_not_found(path, "no such file"))
     if is_dir:
-        raise Refused(refusals.not_a_zip(path, "this is a folder, not a .zip file"))
+        raise Refused(refusals.folder_not_zip(path))
     if _SPLIT_PART_NAME.search(path.name):
         raise Refused(
             refusals.split_archive(path, f"{path.name!r} is named like one part of a split ZIP")

@@ -70,6 +70,21 @@ def not_a_zip(path: Path, reason: str) -> UserError:
     return UserError(ErrorCode.NOT_A_ZIP, NOT_A_ZIP_MESSAGE, f"{path}: {reason}")
 
 
+FOLDER_MESSAGE = (
+    "{name} is a folder. VeriPost expects the package as a ZIP file: zip the folder first "
+    "(right-click > Send to > Compressed (zipped) folder on Windows)."
+)
+
+
+def folder_not_zip(path: Path) -> UserError:
+    """A folder where a ZIP was expected: same code, a message that says what to do."""
+    return UserError(
+        ErrorCode.NOT_A_ZIP,
+        FOLDER_MESSAGE.format(name=path.name or str(path)),
+        f"{path}: this is a folder, not a .zip file",
+    )
+
+
 def corrupt(path: Path, reason: str) -> UserError:
     return UserError(ErrorCode.CORRUPT_ZIP, CORRUPT_MESSAGE, f"{path}: {reason}")
 
