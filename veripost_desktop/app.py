@@ -79,6 +79,26 @@ def _set_windows_app_id() -> None:
         pass
 
 
+# The GIL hands over every 5 ms by default, and the thread that wants it back
+# waits a whole interval per hand-over: with 4 ingest workers running Python
+# (parsing, hashing, ORM writes) the GUI thread waited 100-200 ms for a turn
+# (bench/gil_control.py: 4 busy threads, longest 10 ms-timer gap 188 ms at
+# 5 ms, 37 ms at 1 ms). Painting calls data() in Python about 7 times per
+# cell, each call a fresh take of the GIL: a table repainting 4 progress cells
+# every 25 ms beside 4 busy threads ticked 15 times in 3 s at 1 ms, 62 times
+# at 0.2 ms (285 with no busy thread). Ingestion throughput did not move.
+# Only the window's process does this (main() goes through here); the CLI
+# keeps Python's default. A thread priority cannot help: the OS does not
+# schedule the GIL. See docs/BENCHMARKS.md, "The window after issue 6".
+GUI_SWITCH_INTERVAL_S = 0.0002
+
+
+def favour_the_gui_thread() -> None:
+    """Make Python hand the GIL over more often (never less often than now)."""
+    if sys.getswitchinterval() > GUI_SWITCH_INTERVAL_S:
+        sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
+
+
 def create_main_window(config: Settings | None = None) -> MainWindow:
     """The main window over services opened from ``config`` (None: the
     environment and defaults). Not shown; a QApplication is made if needed.
@@ -86,6 +106,7 @@ def create_main_window(config: Settings | None = None) -> MainWindow:
     Interrupted ingestions are not settled here: that may wait on storage, so
     the window does it on a worker once shown (``MainWindow.startupSettled``)."""
     ensure_application()
+    favour_the_gui_thread()  # where the window is made: see GUI_SWITCH_INTERVAL_S
     services = open_services(config if config is not None else load_settings(), settle=False)
     try:
         return MainWindow(services)

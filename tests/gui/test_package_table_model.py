@@ -8,11 +8,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtTest import QSignalSpy
+from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
 from veripost_desktop.core.catalog import PackageRecord, PackageStatus
-from veripost_desktop.core.errors import UserError
+from veripost_desktop.core.errors import ErrorCode, UserError
 from veripost_desktop.core.ingestion import IngestEvent
+from veripost_desktop.gui.package_filter import PackageFilterProxy, StatusFilter
 from veripost_desktop.gui.package_table_model import (
     COL_ADDED,
     COL_FILES,
@@ -22,9 +24,11 @@ from veripost_desktop.gui.package_table_model import (
     COL_SECTIONS,
     COL_SIZE,
     COL_STATUS,
+    COL_WARNINGS,
     HEADERS,
     PackageRecordRole,
     PackageTableModel,
+    ProgressRole,
     SortRole,
 )
 
@@ -193,3 +197,93 @@ def test_proxy_sorts_sizes_as_numbers(qapp: object) -> None:
     proxy.sort(COL_SECTIONS)
     proxy.sort(COL_ADDED, Qt.SortOrder.DescendingOrder)
     assert proxy.index(0, COL_NAME).data() == "Post 3"
+
+
+def _filter_view(model: PackageTableModel) -> tuple[QTableView, PackageFilterProxy]:
+    proxy = PackageFilterProxy()
+    proxy.setSourceModel(model)
+    view = QTableView()
+    view.setModel(proxy)
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    return view, proxy
+
+
+def test_sorting_happens_in_the_source_model_and_keeps_the_selection(qapp: object) -> None:
+    model = PackageTableModel()
+    model.set_packages(
+        [record(1, total_bytes=900), record(2, total_bytes=2_000_000), record(3, total_bytes=10)]
+    )
+    view, proxy = _filter_view(model)
+    view.selectRow(0)  # Post 1
+    layout = QSignalSpy(model.layoutChanged)
+    proxy_sort = QSignalSpy(proxy.layoutChanged)
+
+    view.sortByColumn(COL_SIZE, Qt.SortOrder.DescendingOrder)
+
+    # The model's own rows moved (the proxy forwards sort(), it does not sort).
+    assert [r.name for r in model.records()] == ["Post 2", "Post 1", "Post 3"]
+    assert layout.count() == 1 and proxy_sort.count() == 1
+    assert proxy.sortColumn() == -1
+    assert [proxy.index(r, COL_NAME).data() for r in range(3)] == ["Post 2", "Post 1", "Post 3"]
+    assert (model.sort_column, model.sort_order) == (COL_SIZE, Qt.SortOrder.DescendingOrder)
+    # The selection followed its package to its new row.
+    selected = view.selectionModel().selectedRows()
+    assert [i.data(PackageRecordRole).id for i in selected] == ["pkg-1"]
+    assert selected[0].row() == 1
+    assert model.rowForId("pkg-3") == 2
+
+    # A reload comes in the same order, and new rows go to their sorted place.
+    model.set_packages([record(1, total_bytes=900), record(3, total_bytes=10)])
+    assert [r.name for r in model.records()] == ["Post 1", "Post 3"]
+    model.add_packages([record(4, total_bytes=5_000)])
+    assert [r.name for r in model.records()] == ["Post 4", "Post 1", "Post 3"]
+    assert [model.rowForId(f"pkg-{n}") for n in (4, 1, 3)] == [0, 1, 2]
+
+
+def test_new_rows_that_sort_last_are_appended_without_a_layout_change(qapp: object) -> None:
+    model = PackageTableModel()
+    model.sort(COL_ADDED, Qt.SortOrder.AscendingOrder)
+    model.set_packages([record(2), record(1)])
+    assert [r.id for r in model.records()] == ["pkg-1", "pkg-2"]
+    layout = QSignalSpy(model.layoutChanged)
+    inserted = QSignalSpy(model.rowsInserted)
+    model.add_packages([record(3), record(4)])
+    assert layout.count() == 0
+    assert inserted.count() == 1 and (inserted.at(0)[1], inserted.at(0)[2]) == (2, 3)
+
+
+def test_a_progress_tick_repaints_the_status_cell_only(model: PackageTableModel) -> None:
+    first = model.record_at(0)
+    model.apply_event(IngestEvent(first.id, first.job_id, PackageStatus.STORING, 0, 1000))
+    spy = QSignalSpy(model.dataChanged)
+    assert model.apply_event(IngestEvent(first.id, first.job_id, PackageStatus.STORING, 500, 1000))
+    assert spy.count() == 1
+    top_left, bottom_right, roles = spy.at(0)
+    assert (top_left.row(), top_left.column()) == (0, COL_STATUS)
+    assert (bottom_right.row(), bottom_right.column()) == (0, COL_STATUS)
+    assert set(roles) == {int(DISPLAY), int(ProgressRole)}
+    assert model.index(0, COL_STATUS).data(ProgressRole) == (500, 1000)
+    assert "50" in model.index(0, COL_STATUS).data()  # the cached text was refreshed
+
+
+def test_a_status_change_repaints_the_cells_it_changes(model: PackageTableModel) -> None:
+    first = model.record_at(0)
+    spy = QSignalSpy(model.dataChanged)
+    model.apply_event(IngestEvent(first.id, first.job_id, PackageStatus.VALIDATING))
+    assert spy.count() == 1
+    top_left, bottom_right, roles = spy.at(0)
+    assert (top_left.column(), bottom_right.column()) == (COL_STATUS, COL_WARNINGS)
+    assert int(DISPLAY) in roles and int(PackageRecordRole) in roles
+    assert model.index(0, COL_STATUS).data() == "validating"
+
+
+def test_the_filter_follows_a_status_event(qapp: object) -> None:
+    model = PackageTableModel()
+    model.set_packages([record(1), record(2)])
+    _, proxy = _filter_view(model)
+    proxy.set_status_filter(StatusFilter.IN_PROGRESS)
+    assert proxy.rowCount() == 2
+    first = model.record_at(0)
+    error = UserError(ErrorCode.CANCELLED, "Cancelled.", "test")
+    model.apply_event(IngestEvent(first.id, first.job_id, PackageStatus.ERROR, error=error))
+    assert proxy.rowCount() == 1

@@ -100,7 +100,8 @@ class BatchTracker(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self._refresh)
-        ingestion.package_started.connect(self._on_started)
+        # Once per drop, not per package: a snapshot walks the whole batch.
+        ingestion.packages_started.connect(self._on_started)
         ingestion.package_finished.connect(self._on_finished)
         model.dataChanged.connect(self._on_rows_changed)
 
@@ -126,9 +127,10 @@ class BatchTracker(QObject):
                 done += progress.bytes_done if progress is not None else 0
         return BatchSnapshot(len(self._ids), **counts, bytes_done=done, bytes_total=total)
 
-    def _on_started(self, record: PackageRecord) -> None:
-        self._outcomes.pop(record.id, None)  # a retry within the batch runs again
-        self._ids[record.id] = None
+    def _on_started(self, records: list[PackageRecord]) -> None:
+        for record in records:
+            self._outcomes.pop(record.id, None)  # a retry within the batch runs again
+            self._ids[record.id] = None
         self._refresh()
 
     def _on_finished(self, record: PackageRecord) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, Signal
@@ -26,6 +27,37 @@ class IngestWorkerSignals(QObject):
     failed = Signal(object)  # UserError: the run itself broke (a bug, not a refused ZIP)
 
 
+#: A package's progress ticks reach the GUI thread at most this often (the
+#: pipeline sends one per 0.1 s). Each one costs the GUI thread a slot call and
+#: a repaint of the Status cell, every Python call there waiting for the GIL
+#: while the workers compute; status changes always go through.
+PROGRESS_EMIT_INTERVAL_S = 0.25
+
+
+class _ThrottledEvents:
+    """Forwards a worker's events, dropping progress ticks that come sooner
+    than ``PROGRESS_EMIT_INTERVAL_S`` after the last one sent (the last tick
+    of a package, all bytes done, is always sent)."""
+
+    def __init__(self, emit: Callable[[IngestEvent], None]) -> None:
+        self._emit = emit
+        self._status: PackageStatus | None = None
+        self._last = 0.0
+
+    def __call__(self, event: IngestEvent) -> None:
+        now = time.monotonic()
+        if (
+            event.status is self._status
+            and event.error is None
+            and event.bytes_done < event.bytes_total
+            and now - self._last < PROGRESS_EMIT_INTERVAL_S
+        ):
+            return
+        self._status = event.status
+        self._last = now
+        self._emit(event)
+
+
 class IngestWorker(QRunnable):
     def __init__(
         self,
@@ -46,7 +78,10 @@ class IngestWorker(QRunnable):
         # wait for an ending that never comes.
         try:
             record = self._pipeline.run(
-                self.package, self._validation, self.signals.event.emit, self._cancel
+                self.package,
+                self._validation,
+                _ThrottledEvents(self.signals.event.emit),
+                self._cancel,
             )
         except BaseException as exc:  # noqa: BLE001
             log.exception("ingest worker for package %s broke", self.package.id)

@@ -110,6 +110,8 @@ def _prepare_retry(
 class IngestionController(QObject):
     #: A package's ingestion was handed to the pool (queued or running).
     package_started = Signal(object)  # PackageRecord
+    #: The same, once for all the packages started together (one drop).
+    packages_started = Signal(object)  # list[PackageRecord]
     #: A package's ingestion ended; its row already shows the catalog's record.
     package_finished = Signal(object)  # PackageRecord
     #: Some ZIPs of one drop are already in the catalog: ask what to do.
@@ -192,6 +194,7 @@ class IngestionController(QObject):
         """
         refusals: list[Refusal] = []
         candidates: list[ValidationResult] = []
+        accepted: list[ValidationResult] = []
         known_shapes = self._listed_shapes()
         for path in paths:
             path = Path(path)
@@ -203,7 +206,9 @@ class IngestionController(QObject):
             elif (len(validation.members), validation.total_size) in known_shapes:
                 candidates.append(validation)
             else:
-                self._register_and_start(validation, refusals)
+                accepted.append(validation)
+        # One write transaction for the whole drop, not one per ZIP.
+        self._register_and_start_many(accepted, refusals)
         if candidates:
             self._check_duplicates(candidates)
         return refusals
@@ -211,8 +216,7 @@ class IngestionController(QObject):
     def add_anyway(self, matches: Iterable[DuplicateMatch]) -> list[Refusal]:
         """Add duplicates the person chose to add again."""
         refusals: list[Refusal] = []
-        for match in matches:
-            self._register_and_start(match.validation, refusals)
+        self._register_and_start_many([m.validation for m in matches], refusals)
         return refusals
 
     def _listed_shapes(self) -> set[tuple[int, int]]:
@@ -221,6 +225,27 @@ class IngestionController(QObject):
             for r in self._model.records()
             if r.status is not PackageStatus.ERROR
         }
+
+    def _register_and_start_many(
+        self, validations: list[ValidationResult], refusals: list[Refusal]
+    ) -> None:
+        """``pending`` rows for several ZIPs in one transaction, shown in one
+        insert, then started. If the batch fails, each is tried alone, so one
+        bad ZIP does not refuse the others and each refusal names its file."""
+        if not validations:
+            return
+        if len(validations) == 1:
+            self._register_and_start(validations[0], refusals)
+            return
+        try:
+            records = self._services.pipeline.register_many(validations)
+        except Exception:  # noqa: BLE001 - retried one by one just below
+            log.warning("registering %d ZIPs at once failed; one by one", len(validations))
+            for validation in validations:
+                self._register_and_start(validation, refusals)
+            return
+        self._model.add_packages(records)
+        self._start_many(list(zip(records, validations, strict=True)))
 
     def _register_and_start(self, validation: ValidationResult, refusals: list[Refusal]) -> None:
         try:
@@ -271,16 +296,28 @@ class IngestionController(QObject):
             self.duplicates_found.emit(list(batch.matches))
 
     def _start(self, record: PackageRecord, validation: ValidationResult) -> None:
-        worker = IngestWorker(
-            self._services.pipeline, record, validation, partial(self._should_cancel, record.id)
-        )
-        signals = worker.signals
-        signals.event.connect(self._on_event, _QUEUED)
-        signals.finished.connect(partial(self._on_finished, record.id), _QUEUED)
-        signals.failed.connect(partial(self._on_failed, record.id), _QUEUED)
-        self._running[record.id] = _Running(worker, signals)
-        self._pool.start(worker)
-        self.package_started.emit(record)
+        self._start_many([(record, validation)])
+
+    def _start_many(self, started: list[tuple[PackageRecord, ValidationResult]]) -> None:
+        # Every worker is made and announced before the first is handed to
+        # the pool: once one runs, it competes with this thread for the GIL.
+        workers = []
+        for record, validation in started:
+            worker = IngestWorker(
+                self._services.pipeline, record, validation, partial(self._should_cancel, record.id)
+            )
+            signals = worker.signals
+            signals.event.connect(self._on_event, _QUEUED)
+            signals.finished.connect(partial(self._on_finished, record.id), _QUEUED)
+            signals.failed.connect(partial(self._on_failed, record.id), _QUEUED)
+            self._running[record.id] = _Running(worker, signals)
+            workers.append(worker)
+        records = [record for record, _ in started]
+        for record in records:
+            self.package_started.emit(record)
+        self.packages_started.emit(records)
+        for worker in workers:
+            self._pool.start(worker)
 
     # ---- retry and cancel ------------------------------------------------
 
@@ -398,7 +435,10 @@ class IngestionController(QObject):
         self._cancel_requested.discard(package_id)
         if self._closed:
             return
-        self._refresh_finished(package_id, record)
+        # The worker read this record from the catalog as its run ended (the
+        # pipeline's last step): no second read here, on the GUI thread.
+        self._model.update_package(record)
+        self.package_finished.emit(record)
 
     def _on_failed(self, package_id: str, error: UserError) -> None:
         self._running.pop(package_id, None)

@@ -165,11 +165,14 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._connect()
 
-        self.ingestion.load_packages()
+        # The sort first (remembered or built-in), on empty tables: the
+        # package model then loads the catalog already in that order, with no
+        # second pass over 10,000 rows.
         self.package_view.sortByColumn(packages.COL_ADDED, Qt.SortOrder.AscendingOrder)
         self.file_view.sortByColumn(files.COL_NAME, Qt.SortOrder.AscendingOrder)
         self.resize(*DEFAULT_SIZE)
         restore_window_state(self._qsettings, self, self.splitter, self._tables())
+        self.ingestion.load_packages()
         self._show_package(None)
         # Not the drop area (first in the tab order): the table is where people start.
         self.package_view.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -1,4 +1,4 @@
-"""Find in the package table: the sorting proxy that also filters.
+"""Find in the package table: the proxy that filters (the source model sorts).
 
 A row stays when every word typed in the search box appears (ignoring case)
 in its name, machine, controller or status, and its status belongs to the
@@ -6,6 +6,13 @@ chosen status filter. The proxy reads the record of a row straight from the
 source model (no QModelIndex per cell), so filtering a large catalog stays
 quick; a row whose status changes is re-checked by the proxy's dynamic filter
 on the model's ``dataChanged``.
+
+It does not sort: a QSortFilterProxyModel sorts by calling the model's
+``data()`` in Python n log n times (0.5-0.7 s for 10,000 rows) and sorts again
+after every reset. ``sort`` (what the view calls when the header's sort
+indicator changes, and ``sortByColumn``) is handed to
+``PackageTableModel.sort``, which sorts the records by key; the proxy's own
+sort column stays -1, so its dynamic filtering never re-sorts.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from veripost_desktop.core.catalog import PackageRecord, PackageStatus
 from veripost_desktop.core.catalog.records import IN_FLIGHT_STATUSES
@@ -56,6 +63,8 @@ class PackageFilterProxy(QSortFilterProxyModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setSortRole(SortRole)
+        # Filters follow status changes; sorting is never the proxy's (see sort).
+        self.setDynamicSortFilter(True)
         self._packages: PackageTableModel | None = None
         self._terms: tuple[str, ...] = ()
         self._statuses: frozenset[PackageStatus] | None = None
@@ -64,6 +73,12 @@ class PackageFilterProxy(QSortFilterProxyModel):
     def setSourceModel(self, model: Any) -> None:  # noqa: N802 - Qt's name
         super().setSourceModel(model)
         self._packages = model if isinstance(model, PackageTableModel) else None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if self._packages is None:
+            super().sort(column, order)
+        else:
+            self._packages.sort(column, order)
 
     @property
     def status_filter(self) -> StatusFilter:
