@@ -19,7 +19,7 @@ to make the ZIP, not that a ZIP was expected.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
@@ -27,14 +27,7 @@ from PySide6.QtCore import QMimeData, QObject, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QWidget
 
-from veripost_desktop.core.errors import ErrorCode
 from veripost_desktop.gui.drop_area import DropArea, DropState, accept_text
-from veripost_desktop.gui.error_dialog import Refusal
-
-FOLDER_MESSAGE = (
-    "{name} is a folder. VeriPost expects the package as a ZIP file: zip the folder first "
-    "(right-click > Send to > Compressed (zipped) folder on Windows)."
-)
 
 
 class DragKind(Enum):
@@ -72,14 +65,6 @@ def judge_drag(mime: QMimeData) -> DragVerdict:
     else:
         kind = DragKind.NOT_FILES
     return DragVerdict(kind, paths, zips)
-
-
-def explain_folder(refusal: Refusal) -> Refusal:
-    """A refused folder, told how to make the ZIP; any other refusal unchanged."""
-    if refusal.error.code != ErrorCode.NOT_A_ZIP or not refusal.path.is_dir():
-        return refusal
-    message = FOLDER_MESSAGE.format(name=refusal.path.name or str(refusal.path))
-    return Refusal(refusal.path, replace(refusal.error, message=message))
 
 
 class WindowDropTarget(QObject):

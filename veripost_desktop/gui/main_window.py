@@ -35,7 +35,7 @@ from veripost_desktop.gui.about_dialog import open_log_folder, show_about
 from veripost_desktop.gui.batch_progress import BatchStatusWidget, BatchTracker
 from veripost_desktop.gui.download_controller import DownloadController
 from veripost_desktop.gui.drop_area import DropArea
-from veripost_desktop.gui.drop_rules import WindowDropTarget, explain_folder
+from veripost_desktop.gui.drop_rules import WindowDropTarget
 from veripost_desktop.gui.duplicate_prompt import DuplicateChoice, ask_about_duplicates
 from veripost_desktop.gui.error_dialog import Refusal, package_error, show_error, show_refusals
 from veripost_desktop.gui.file_actions import FileActions
@@ -259,7 +259,8 @@ class MainWindow(QMainWindow):
 
     def add_files(self, paths: Iterable[Path]) -> list[Refusal]:
         """What a drop and File > Add packages... both do."""
-        refusals = [explain_folder(r) for r in self.ingestion.add_files(paths)]
+        # A dropped folder's refusal already says how to zip it (core validation).
+        refusals = self.ingestion.add_files(paths)
         if refusals:
             # Shown from the event loop, not from inside the drop: a modal
             # dialog there would freeze the application the files came from.
