@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -146,8 +147,12 @@ class Catalog:
         file_count, total_bytes) each. A drop of 200 ZIPs takes the write lock
         once instead of 200 times."""
         rows = []
-        for name, source_path, file_count, total_bytes in items:
+        # One timestamp per drop, a microsecond apart: "Added" order (and the
+        # catalog's list order) is the order the ZIPs were dropped in.
+        now = utcnow()
+        for i, (name, source_path, file_count, total_bytes) in enumerate(items):
             package_id = str(uuid.uuid4())
+            stamp = now + timedelta(microseconds=i)
             rows.append(
                 PackageRow(
                     id=package_id,
@@ -159,6 +164,8 @@ class Catalog:
                     storage_prefix=package_prefix(package_id),
                     job_id=str(uuid.uuid4()),
                     owner_token=self.owner_token,
+                    created_at=stamp,
+                    updated_at=stamp,
                 )
             )
         with self._write() as session:
