@@ -11,14 +11,73 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from veripost_desktop.core.catalog import Catalog, FileRecord
 from veripost_desktop.core.errors import ErrorCode, VeriPostError
 from veripost_desktop.core.storage.object_store import ObjectStore
 
 CancelCheck = Callable[[], bool]
+
+
+@contextmanager
+def _written_into_place(destination: Path) -> Iterator[BinaryIO]:
+    """A temporary file beside ``destination``; when the block ends without
+    an error it is closed (Windows will not move an open file) and moved in
+    with ``os.replace``, otherwise removed. Nothing partial ever carries the
+    user's chosen name."""
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{destination.name}.", suffix=".part", dir=destination.parent
+        )
+    except OSError as exc:
+        raise _write_failed(destination, exc) from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            yield out
+        os.replace(tmp, destination)
+    except OSError as exc:
+        raise _write_failed(destination, exc) from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _copy_checked(
+    store: ObjectStore,
+    record: FileRecord,
+    out: BinaryIO,
+    *,
+    mismatch_message: str,
+    cancel_detail: str,
+    on_bytes: Callable[[int], None] | None = None,
+    cancel: CancelCheck | None = None,
+) -> None:
+    """Stream one stored object into ``out``, raising ``checksum_mismatch``
+    unless its size and SHA-256 are the catalog's."""
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in store.iter_chunks(record.object_key):
+        if cancel is not None and cancel():
+            raise VeriPostError(ErrorCode.CANCELLED, "The download was cancelled.", cancel_detail)
+        out.write(chunk)
+        digest.update(chunk)
+        size += len(chunk)
+        if on_bytes is not None:
+            on_bytes(len(chunk))
+    actual = digest.hexdigest()
+    if actual != record.sha256 or size != record.size_bytes:
+        raise VeriPostError(
+            ErrorCode.CHECKSUM_MISMATCH,
+            mismatch_message,
+            f"{record.object_key}: catalog sha256 {record.sha256} ({record.size_bytes} bytes), "
+            f"storage gave sha256 {actual} ({size} bytes)",
+        )
 
 
 def download_file(
@@ -34,42 +93,25 @@ def download_file(
     destination = Path(destination)
     if destination.is_dir():
         destination = destination / record.filename
-    try:
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{record.filename}.", suffix=".part", dir=destination.parent
+    done = 0
+
+    def on_bytes(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress(done, record.size_bytes)
+
+    with _written_into_place(destination) as out:
+        _copy_checked(
+            store,
+            record,
+            out,
+            mismatch_message="The stored file does not match what was uploaded, "
+            "so it was not saved.",
+            cancel_detail=record.object_key,
+            on_bytes=on_bytes,
+            cancel=cancel,
         )
-    except OSError as exc:
-        raise _write_failed(destination, exc) from exc
-    tmp = Path(tmp_name)
-    try:
-        digest = hashlib.sha256()
-        done = 0
-        with os.fdopen(fd, "wb") as out:
-            for chunk in store.iter_chunks(record.object_key):
-                if cancel is not None and cancel():
-                    raise VeriPostError(
-                        ErrorCode.CANCELLED, "The download was cancelled.", record.object_key
-                    )
-                out.write(chunk)
-                digest.update(chunk)
-                done += len(chunk)
-                if progress is not None:
-                    progress(done, record.size_bytes)
-        actual = digest.hexdigest()
-        if actual != record.sha256 or done != record.size_bytes:
-            raise VeriPostError(
-                ErrorCode.CHECKSUM_MISMATCH,
-                "The stored file does not match what was uploaded, so it was not saved.",
-                f"{record.object_key}: catalog sha256 {record.sha256} ({record.size_bytes} bytes), "
-                f"storage gave sha256 {actual} ({done} bytes)",
-            )
-        # Closed above (Windows will not move an open file); now into place.
-        os.replace(tmp, destination)
-    except OSError as exc:
-        raise _write_failed(destination, exc) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
     return record
 
 
@@ -94,51 +136,34 @@ def export_package_zip(
     Each file streams from storage into the ZIP with its SHA-256 checked on
     the way; the ZIP is built in a temporary file and moved into place only
     when every file matched the catalog."""
-    import zipfile
-
     package = catalog.get_package(package_id)
     files = catalog.list_files(package_id)
     destination = Path(destination)
     if destination.is_dir():
         destination = destination / f"{package.name}.zip"
     total = sum(f.size_bytes for f in files)
-    try:
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{destination.name}.", suffix=".part", dir=destination.parent
-        )
-    except OSError as exc:
-        raise _write_failed(destination, exc) from exc
-    tmp = Path(tmp_name)
-    try:
-        done = 0
-        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
-            for record in files:
-                digest = hashlib.sha256()
-                size = 0
-                with zf.open(record.filename, "w", force_zip64=record.size_bytes > 2**31) as out:
-                    for chunk in store.iter_chunks(record.object_key):
-                        if cancel is not None and cancel():
-                            raise VeriPostError(
-                                ErrorCode.CANCELLED, "The download was cancelled.", package_id
-                            )
-                        out.write(chunk)
-                        digest.update(chunk)
-                        size += len(chunk)
-                        done += len(chunk)
-                        if progress is not None:
-                            progress(done, total)
-                if digest.hexdigest() != record.sha256 or size != record.size_bytes:
-                    raise VeriPostError(
-                        ErrorCode.CHECKSUM_MISMATCH,
-                        "A stored file does not match what was uploaded, so the package ZIP "
-                        "was not saved.",
-                        f"{record.object_key}: catalog sha256 {record.sha256}, "
-                        f"storage gave {digest.hexdigest()} ({size} bytes)",
-                    )
-        os.replace(tmp, destination)
-    except OSError as exc:
-        raise _write_failed(destination, exc) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
+    done = 0
+
+    def on_bytes(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress(done, total)
+
+    with (
+        _written_into_place(destination) as raw,
+        zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf,
+    ):
+        for record in files:
+            with zf.open(record.filename, "w", force_zip64=record.size_bytes > 2**31) as member:
+                _copy_checked(
+                    store,
+                    record,
+                    member,  # type: ignore[arg-type]
+                    mismatch_message="A stored file does not match what was uploaded, so the "
+                    "package ZIP was not saved.",
+                    cancel_detail=package_id,
+                    on_bytes=on_bytes,
+                    cancel=cancel,
+                )
     return destination
