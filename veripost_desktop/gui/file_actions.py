@@ -12,12 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint, QStandardPaths, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QTableView, QWidget
 
 from veripost_desktop.core.catalog import FileRecord
 from veripost_desktop.core.errors import UserError
-from veripost_desktop.gui import icons
+from veripost_desktop.gui.action_factory import make_action
 from veripost_desktop.gui.download_controller import DownloadBatch, DownloadController
 from veripost_desktop.gui.download_worker import SavedFile
 from veripost_desktop.gui.error_dialog import failures_box, show_error
@@ -85,25 +85,40 @@ class FileActions(QObject):
         self._status = show_status
         self.save_dir = default_save_dir()
 
-        self.view_source_action = self._action("viewSourceAction", "View s&ource", "view-source")
-        self.view_source_action.setToolTip("Show the selected file, read-only (Enter)")
-        self.view_source_action.triggered.connect(self.view_selected)
-        self.save_file_action = self._action("saveFileAction", "&Save a copy...", "download")
-        self.save_file_action.setToolTip("Save the selected file, checked byte for byte")
-        self.save_file_action.triggered.connect(self.save_selected)
-        self.save_selected_action = self._action(
-            "saveSelectedFilesAction", "Save selected &files..."
+        self.view_source_action = make_action(
+            self,
+            "viewSourceAction",
+            "View s&ource",
+            "Show the selected file, read-only (Enter)",
+            icon="view-source",
         )
-        self.save_selected_action.setShortcut(QKeySequence("Ctrl+S"))
-        self.save_selected_action.setToolTip(
-            "Save every selected file into a folder, each checked byte for byte (Ctrl+S)"
+        self.view_source_action.triggered.connect(self.view_selected)
+        self.save_file_action = make_action(
+            self,
+            "saveFileAction",
+            "&Save a copy...",
+            "Save the selected file, checked byte for byte",
+            icon="download",
+        )
+        self.save_file_action.triggered.connect(self.save_selected)
+        self.save_selected_action = make_action(
+            self,
+            "saveSelectedFilesAction",
+            "Save selected &files...",
+            "Save every selected file into a folder, each checked byte for byte (Ctrl+S)",
+            shortcut="Ctrl+S",
         )
         self.save_selected_action.triggered.connect(self.save_selected_files)
-        self.copy_key_action = self._action("copyObjectKeyAction", "Copy object &key")
-        self.copy_key_action.setToolTip("Copy where the selected files are kept in storage")
+        self.copy_key_action = make_action(
+            self,
+            "copyObjectKeyAction",
+            "Copy object &key",
+            "Copy where the selected files are kept in storage",
+        )
         self.copy_key_action.triggered.connect(self.copy_object_keys)
-        self.copy_sha_action = self._action("copySha256Action", "Copy &SHA-256")
-        self.copy_sha_action.setToolTip("Copy the SHA-256 of the selected files")
+        self.copy_sha_action = make_action(
+            self, "copySha256Action", "Copy &SHA-256", "Copy the SHA-256 of the selected files"
+        )
         self.copy_sha_action.triggered.connect(self.copy_sha256)
 
         view.doubleClicked.connect(self._on_double_clicked)
@@ -122,13 +137,6 @@ class FileActions(QObject):
         downloads.batch_finished.connect(self._on_batch_finished)
         viewers.failed.connect(self._on_view_failed)
         self.update_state()
-
-    def _action(self, name: str, text: str, icon: str | None = None) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if icon is not None:
-            action.setIcon(icons.icon(icon))
-        return action
 
     # ---- selection -----------------------------------------------------------
 

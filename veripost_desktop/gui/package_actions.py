@@ -18,7 +18,8 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QTableView, QWidget
 from veripost_desktop.core.catalog import PackageRecord, PackageStatus
 from veripost_desktop.core.errors import UserError
 from veripost_desktop.core.package_maintenance import VerifyReport
-from veripost_desktop.gui import error_dialog, icons
+from veripost_desktop.gui import error_dialog
+from veripost_desktop.gui.action_factory import make_action
 from veripost_desktop.gui.error_dialog import show_error
 from veripost_desktop.gui.ingestion_controller import IngestionController, RetryFailure
 from veripost_desktop.gui.maintenance_controller import MaintenanceController
@@ -136,18 +137,40 @@ class PackageActions(QObject):
         self._selected_package = selected_package
         self._status = show_status
 
-        self.retry_action = self._action("retryAction", "&Retry", "retry")
-        self.retry_action.setToolTip("Ingest the failed package again from its original ZIP")
-        self.retry_all_action = self._action("retryAllFailedAction", "Retry all &failed")
-        self.cancel_action = self._action("cancelIngestionAction", "&Cancel ingestion", "cancel")
-        self.verify_action = self._action("verifyPackageAction", "&Verify stored files", "verify")
-        self.verify_action.setToolTip("Re-read every stored file and compare it with the catalog")
-        self.remove_action = self._action("removePackageAction", "Re&move package...", "remove")
-        self.remove_action.setToolTip(
-            "Delete the package's stored files and its catalog entry (Del)"
+        self.retry_action = make_action(
+            self,
+            "retryAction",
+            "&Retry",
+            "Ingest the failed package again from its original ZIP",
+            icon="retry",
         )
-        self.cancel_action.setToolTip("Stop the selected package's ingestion; it ends as cancelled")
-        self.retry_all_action.setToolTip("Ingest every failed package again from its ZIP")
+        self.retry_all_action = make_action(
+            self,
+            "retryAllFailedAction",
+            "Retry all &failed",
+            "Ingest every failed package again from its ZIP",
+        )
+        self.cancel_action = make_action(
+            self,
+            "cancelIngestionAction",
+            "&Cancel ingestion",
+            "Stop the selected package's ingestion; it ends as cancelled",
+            icon="cancel",
+        )
+        self.verify_action = make_action(
+            self,
+            "verifyPackageAction",
+            "&Verify stored files",
+            "Re-read every stored file and compare it with the catalog",
+            icon="verify",
+        )
+        self.remove_action = make_action(
+            self,
+            "removePackageAction",
+            "Re&move package...",
+            "Delete the package's stored files and its catalog entry (Del)",
+            icon="remove",
+        )
         self.remove_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         # Delete acts on the package table only.
         self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -170,13 +193,6 @@ class PackageActions(QObject):
         maintenance.failed.connect(self.show_maintenance_failure)
         maintenance.removed.connect(self.update_state)
         self.update_state()
-
-    def _action(self, name: str, text: str, icon: str | None = None) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if icon is not None:
-            action.setIcon(icons.icon(icon))
-        return action
 
     @property
     def package_actions(self) -> list[QAction]:

@@ -13,28 +13,9 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 
-from veripost_desktop.gui import icons
+from veripost_desktop.gui.action_factory import make_action
 from veripost_desktop.gui.file_actions import FileActions
 from veripost_desktop.gui.package_actions import PackageActions
-
-
-def make_action(
-    parent: QObject,
-    name: str,
-    text: str,
-    tip: str,
-    shortcut: str | QKeySequence.StandardKey | None = None,
-    icon: str | None = None,
-) -> QAction:
-    action = QAction(text, parent)
-    action.setObjectName(name)
-    action.setToolTip(tip)
-    action.setStatusTip(tip)
-    if shortcut is not None:
-        action.setShortcut(QKeySequence(shortcut))
-    if icon is not None:
-        action.setIcon(icons.icon(icon))
-    return action
 
 
 @dataclass(frozen=True)
