@@ -194,3 +194,32 @@ def test_whole_package_exports_as_a_zip(
     # What VeriPost exports, VeriPost accepts.
     assert services.pipeline.check(out).ok
     services.close()
+
+
+def test_a_bucket_wiped_between_packages_is_made_again(
+    s3_settings: Settings, corpus_dir: Path, tmp_path: Path
+) -> None:
+    # The store remembers that its bucket exists (one request less per
+    # package); a server wiped behind its back must not fail the next package.
+    from minio import Minio
+
+    services = open_services(s3_settings)
+    first = services.pipeline.ingest(make_package_zip(corpus_dir, tmp_path / "a.zip"))
+    assert first.ok, first.error
+    admin = Minio(
+        s3_settings.s3_endpoint.split("://", 1)[1],  # type: ignore[union-attr]
+        access_key="testing",
+        secret_key="testing",
+        secure=False,
+    )
+    for obj in admin.list_objects(bucket_name=s3_settings.s3_bucket, recursive=True):
+        admin.remove_object(bucket_name=s3_settings.s3_bucket, object_name=obj.object_name)
+    admin.remove_bucket(bucket_name=s3_settings.s3_bucket)
+
+    zpath = make_package_zip(corpus_dir, tmp_path / "b.zip", package="SCL-SW-GRBL-1_1")
+    second = services.pipeline.ingest(zpath)
+    assert second.ok, second.error
+    assert second.package is not None
+    stored = services.store.list_keys(second.package.storage_prefix)
+    assert len(stored) == second.package.file_count
+    services.close()

@@ -86,3 +86,62 @@ def test_store_description_names_where_objects_go(
     assert open_store(local_settings).description.startswith("Local folder ")
     s3 = open_store(s3_settings).description
     assert s3.startswith("MinIO http://127.0.0.1:") and s3_settings.s3_bucket in s3
+
+
+@pytest.mark.parametrize("size", [0, 5, 9 * 1024 * 1024])  # empty, small, two parts on S3
+def test_put_stream_returns_what_the_store_holds(any_settings: Settings, size: int) -> None:
+    store = open_store(any_settings)
+    store.ensure_ready()
+    key = object_key("pkg", "A.CTL")
+    payload = bytes(range(251)) * (size // 251) + b"x" * (size % 251)
+    info = store.put_stream(key, io.BytesIO(payload), len(payload))
+    assert info is not None and (info.key, info.size) == (key, size)
+    assert b"".join(store.iter_chunks(key)) == payload
+
+
+def test_s3_upload_is_confirmed_by_its_etag_without_another_request(
+    s3_settings: Settings,
+) -> None:
+    # The answer to the PUT carries the MD5 of what the server received; a
+    # HEAD per object would double the requests of an ingestion.
+    store = open_store(s3_settings)
+    store.ensure_ready()
+    http = store._client._http  # type: ignore[attr-defined]
+    methods: list[str] = []
+    real_urlopen = http.urlopen
+
+    def counting_urlopen(method: str, url: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        methods.append(method)
+        return real_urlopen(method, url, *args, **kwargs)
+
+    http.urlopen = counting_urlopen
+    store.ensure_ready()  # known ready: no request
+    small = store.put_stream(object_key("pkg", "A.SRC"), io.BytesIO(b"abc"), 3)
+    big_payload = b"\x01" * (9 * 1024 * 1024)
+    big = store.put_stream(object_key("pkg", "B.CTL"), io.BytesIO(big_payload), len(big_payload))
+    assert small is not None and small.size == 3
+    assert big is not None and big.size == len(big_payload)
+    # small: one PUT; big: create, two part PUTs, complete.
+    assert methods == ["PUT", "POST", "PUT", "PUT", "POST"]
+
+
+def test_s3_store_remakes_a_bucket_removed_behind_its_back(s3_settings: Settings) -> None:
+    from minio import Minio
+
+    store = open_store(s3_settings)
+    store.ensure_ready()
+    other = Minio(
+        s3_settings.s3_endpoint.split("://", 1)[1],  # type: ignore[union-attr]
+        access_key="testing",
+        secret_key="testing",
+        secure=False,
+    )
+    other.remove_bucket(bucket_name=s3_settings.s3_bucket)
+
+    key = object_key("pkg", "A.SRC")
+    with pytest.raises(VeriPostError) as info:
+        store.put_stream(key, io.BytesIO(b"abc"), 3)
+    assert info.value.code == ErrorCode.STORAGE_ERROR
+    store.ensure_ready()  # asks again, and makes the bucket
+    stored = store.put_stream(key, io.BytesIO(b"abc"), 3)
+    assert stored is not None and stored.size == 3

@@ -1,8 +1,10 @@
 """Step 2: stream each member from the ZIP into the object store.
 
 Nothing is read whole: each member flows through a SHA-256 counter straight
-into the store's upload, one bounded chunk at a time. Afterwards every object
-is checked to be there with the right size.
+into the store's upload, one bounded chunk at a time. Every object is then
+confirmed to be there with the right size: by the store's answer to the upload
+itself where it proves that (an S3 ETag equal to the MD5 of the bytes sent),
+else by asking the store for the object's size.
 
 Up to ``upload_workers`` members of one package are uploaded at the same time
 (each on its own stream of the one open ZIP), which hides the store's round
@@ -26,7 +28,7 @@ from veripost_desktop.core.config import ZipLimits
 from veripost_desktop.core.errors import ErrorCode, VeriPostError
 from veripost_desktop.core.ingestion.events import CancelCheck
 from veripost_desktop.core.ingestion.validating_step import check_cancel
-from veripost_desktop.core.storage.object_store import ObjectStore, object_key
+from veripost_desktop.core.storage.object_store import ObjectStore, StoreNotReady, object_key
 from veripost_desktop.core.zip_validation import ValidationResult, ZipMember, open_member_stream
 
 # Members of one package uploaded at the same time.
@@ -63,18 +65,36 @@ def _store_member(
     progress: Callable[[int], None] | None,
     cancel: CancelCheck | None,
 ) -> StoredFile:
+    try:
+        return _upload_member(zf, member, package_id, store, limits, progress, cancel)
+    except StoreNotReady:
+        # The bucket was wiped since it was last seen: make it again and send
+        # this member once more, from a fresh stream of the ZIP. Its bytes
+        # count twice in the progress; the bar is capped at the total.
+        store.ensure_ready()
+        return _upload_member(zf, member, package_id, store, limits, progress, cancel)
+
+
+def _upload_member(
+    zf: zipfile.ZipFile,
+    member: ZipMember,
+    package_id: str,
+    store: ObjectStore,
+    limits: ZipLimits,
+    progress: Callable[[int], None] | None,
+    cancel: CancelCheck | None,
+) -> StoredFile:
     check_cancel(cancel)
     key = object_key(package_id, member.name)
     with closing(open_member_stream(zf, member, limits=limits)) as raw:
         reader = _HashingReader(raw, cancel)
-        store.put_stream(key, reader, member.size, progress)  # type: ignore[arg-type]
+        info = store.put_stream(key, reader, member.size, progress)  # type: ignore[arg-type]
     if reader.size != member.size:
         raise VeriPostError(
             ErrorCode.CORRUPT_ZIP,
             "A file in the ZIP is damaged and could not be read completely.",
             f"{member.path_in_zip}: header says {member.size} bytes, read {reader.size}",
         )
-    info = store.stat(key)
     if info is None or info.size != member.size:
         raise VeriPostError(
             ErrorCode.STORAGE_VERIFY_FAILED,

@@ -64,7 +64,7 @@ class LocalFolderStore:
         stream: BinaryIO,
         length: int,
         progress: ProgressCallback | None = None,
-    ) -> None:
+    ) -> ObjectInfo | None:
         target = self._path(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -97,6 +97,7 @@ class LocalFolderStore:
         finally:
             if tmp.exists():
                 tmp.unlink(missing_ok=True)
+        return self.stat(key)
 
     def stat(self, key: str) -> ObjectInfo | None:
         path = self._path(key)

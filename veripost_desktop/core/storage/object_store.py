@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
+from veripost_desktop.core.errors import ErrorCode, VeriPostError
+
 CHUNK_SIZE = 1024 * 1024
 
 ProgressCallback = Callable[[int], None]
@@ -21,6 +23,19 @@ def package_prefix(package_id: str) -> str:
 
 def object_key(package_id: str, filename: str) -> str:
     return f"{package_prefix(package_id)}{filename}"
+
+
+class StoreNotReady(VeriPostError):
+    """The bucket went away (a wiped or replaced server) since ``ensure_ready``
+    last saw it. The store has forgotten that it was ready: ``ensure_ready``
+    then the same upload again, from a fresh stream, is expected to work."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            ErrorCode.STORAGE_ERROR,
+            "The storage bucket is missing, so the file could not be saved.",
+            detail,
+        )
 
 
 @dataclass(frozen=True)
@@ -49,10 +64,13 @@ class ObjectStore(Protocol):
         stream: BinaryIO,
         length: int,
         progress: ProgressCallback | None = None,
-    ) -> None:
-        """Store exactly ``length`` bytes read from ``stream`` under ``key``.
+    ) -> ObjectInfo | None:
+        """Store exactly ``length`` bytes read from ``stream`` under ``key``,
+        and return what the store confirms it now holds there (None: nothing).
 
-        Streams: never holds the whole object in memory."""
+        Streams: never holds the whole object in memory. The confirmation
+        costs no extra request where the store's answer to the upload proves
+        it (an S3 ETag equal to the MD5 of the bytes sent)."""
         ...
 
     def stat(self, key: str) -> ObjectInfo | None:

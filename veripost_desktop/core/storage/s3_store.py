@@ -6,6 +6,7 @@ above this module knows which SDK is underneath.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Iterator
@@ -22,7 +23,12 @@ from minio.deleteobjects import DeleteObject
 from minio.error import MinioException, S3Error
 
 from veripost_desktop.core.errors import ErrorCode, VeriPostError
-from veripost_desktop.core.storage.object_store import CHUNK_SIZE, ObjectInfo, ProgressCallback
+from veripost_desktop.core.storage.object_store import (
+    CHUNK_SIZE,
+    ObjectInfo,
+    ProgressCallback,
+    StoreNotReady,
+)
 
 UNAVAILABLE_MESSAGE = "File storage is temporarily unavailable. Your package could not be saved."
 
@@ -65,32 +71,41 @@ log = logging.getLogger(__name__)
 
 
 class _ProgressReader:
-    """Reports bytes as they are read from the source stream.
+    """Reports bytes as they are read from the source stream, and keeps the
+    MD5 of everything read: a plain PUT's ETag is that MD5, so the answer to
+    the upload itself confirms the object holds exactly these bytes.
 
     ``read(n)`` returns exactly ``n`` bytes unless the stream ends first: the
     SDK appends each read to the part it builds (``bytes +=``), so one full
     read per part saves copying a part over and over in small pieces.
     """
 
-    def __init__(self, stream: BinaryIO, progress: ProgressCallback | None) -> None:
+    def __init__(
+        self, stream: BinaryIO, progress: ProgressCallback | None, *, md5: bool = True
+    ) -> None:
         self._stream = stream
         self._progress = progress
+        # A multipart upload hashes each part instead (its ETag is built from those).
+        self.md5 = hashlib.md5(usedforsecurity=False) if md5 else None
 
     def read(self, size: int = -1) -> bytes:
         if size is None or size < 0:
             data = self._stream.read()
             self._report(len(data))
-            return data
-        chunks: list[bytes] = []
-        left = size
-        while left > 0:
-            chunk = self._stream.read(left)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-            self._report(len(chunk))
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        else:
+            chunks: list[bytes] = []
+            left = size
+            while left > 0:
+                chunk = self._stream.read(left)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+                self._report(len(chunk))
+            data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        if self.md5 is not None:
+            self.md5.update(data)
+        return data
 
     def _report(self, n: int) -> None:
         if n and self._progress is not None:
@@ -144,6 +159,7 @@ class S3Store:
         self._region = region
         self._parallel_parts = max(1, parallel_parts)
         self._budget = _MemoryBudget(max_buffered_bytes)
+        self._ready = False  # the bucket is known to exist
         # ``block``: a request waits for one of the ``max_connections``
         # connections rather than opening (and then dropping, with a warning)
         # one more. Members and parts upload in parallel, so more requests
@@ -188,6 +204,11 @@ class S3Store:
             ) from exc
 
     def ensure_ready(self) -> None:
+        """Reach the server and make the bucket exist. Asked once per store:
+        after the first success the answer is kept (one request less for every
+        package), and forgotten when a request finds the bucket gone."""
+        if self._ready:
+            return
         with self._errors("check bucket"):
             if not self._client.bucket_exists(bucket_name=self._bucket):
                 try:
@@ -196,6 +217,7 @@ class S3Store:
                     # Another process created it between the check and the create.
                     if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
                         raise
+        self._ready = True
 
     def put_stream(
         self,
@@ -203,47 +225,79 @@ class S3Store:
         stream: BinaryIO,
         length: int,
         progress: ProgressCallback | None = None,
-    ) -> None:
-        reader = _ProgressReader(stream, progress)
+    ) -> ObjectInfo | None:
+        in_parts = length > PART_SIZE and all(hasattr(self._client, m) for m in _MULTIPART_API)
+        reader = _ProgressReader(stream, progress, md5=length <= PART_SIZE)
         with self._errors(f"upload {key}"):
-            if length > PART_SIZE and all(hasattr(self._client, m) for m in _MULTIPART_API):
-                self._put_parts(key, reader, length)
-                return
-            held = self._budget.take(min(length, PART_SIZE))
             try:
-                self._client.put_object(
-                    bucket_name=self._bucket,
-                    object_name=key,
-                    data=reader,  # type: ignore[arg-type]
-                    length=length,
-                    part_size=PART_SIZE,
-                    num_parallel_uploads=1,  # the SDK's parallel mode queues without bound
-                )
-            finally:
-                self._budget.give(held)
+                if in_parts:
+                    etag, expected = self._put_parts(key, reader, length)
+                else:
+                    etag, expected = self._put_whole(key, reader, length)
+            except S3Error as exc:
+                if exc.code != "NoSuchBucket":
+                    raise
+                self._ready = False  # removed behind our back: ensure_ready remakes it
+                raise StoreNotReady(
+                    f"upload {key} on {self.description}: {exc.code}: {exc.message}"
+                ) from exc
+        if expected is not None and etag.strip('"').lower() == expected:
+            return ObjectInfo(key=key, size=length)
+        # No ETag to compare (the SDK's own multipart path) or not an MD5 one
+        # (encrypted buckets answer with other ETags): ask for the size.
+        info = self.stat(key)
+        if info is not None and info.size == length and expected is not None:
+            log.info("%s: ETag %s is not the MD5 of the upload; size confirmed instead", key, etag)
+        return info
 
-    def _put_parts(self, key: str, reader: _ProgressReader, length: int) -> None:
-        """A multipart upload with at most ``parallel_parts`` parts in flight."""
+    def _put_whole(self, key: str, reader: _ProgressReader, length: int) -> tuple[str, str | None]:
+        """One PUT (or the SDK's sequential multipart); returns (ETag, expected ETag)."""
+        held = self._budget.take(min(length, PART_SIZE))
+        try:
+            result = self._client.put_object(
+                bucket_name=self._bucket,
+                object_name=key,
+                data=reader,  # type: ignore[arg-type]
+                length=length,
+                part_size=PART_SIZE,
+                num_parallel_uploads=1,  # the SDK's parallel mode queues without bound
+            )
+        finally:
+            self._budget.give(held)
+        expected = reader.md5.hexdigest() if reader.md5 is not None else None
+        return result.etag or "", expected
+
+    def _put_parts(self, key: str, reader: _ProgressReader, length: int) -> tuple[str, str]:
+        """A multipart upload with at most ``parallel_parts`` parts in flight;
+        returns (ETag, expected ETag: the MD5 of the parts' MD5s, "-", their count)."""
         client = self._client
         upload_id = client._create_multipart_upload(
             self._bucket, key, {"Content-Type": "application/octet-stream"}
         )
         try:
-            etags = self._upload_parts(key, upload_id, reader, length)
+            digests: list[bytes] = []
+            etags = self._upload_parts(key, upload_id, reader, length, digests)
             parts = [Part(number, etag) for number, etag in enumerate(etags, start=1)]
-            client._complete_multipart_upload(self._bucket, key, upload_id, parts)
+            result = client._complete_multipart_upload(self._bucket, key, upload_id, parts)
         except BaseException:
             try:
                 client._abort_multipart_upload(self._bucket, key, upload_id)
             except Exception as exc:  # noqa: BLE001 - the upload's own error matters more
                 log.warning("could not abort the multipart upload of %s: %s", key, exc)
             raise
+        of_parts = hashlib.md5(b"".join(digests), usedforsecurity=False).hexdigest()
+        return result.etag or "", f"{of_parts}-{len(digests)}"
 
     def _upload_parts(
-        self, key: str, upload_id: str, reader: _ProgressReader, length: int
+        self,
+        key: str,
+        upload_id: str,
+        reader: _ProgressReader,
+        length: int,
+        digests: list[bytes],
     ) -> list[str]:
         """Read the parts in order, each once a slot and the memory for it are
-        free; return their ETags.
+        free; return their ETags and append each part's MD5 to ``digests``.
 
         Returns only after every started part has ended, so nothing is still
         being sent when the caller completes or aborts the upload.
@@ -273,6 +327,7 @@ class S3Store:
                                 f"stream having not enough data; expected: {size}, "
                                 f"got: {len(data)} bytes"
                             )
+                        digests.append(hashlib.md5(data, usedforsecurity=False).digest())
                         future = pool.submit(
                             self._client._upload_part,
                             self._bucket,
