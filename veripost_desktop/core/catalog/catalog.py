@@ -15,11 +15,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from veripost_desktop.core.catalog.database import open_engines
 from veripost_desktop.core.catalog.models import (
+    Base,
     LibraryRefRow,
     PackageFileRow,
     PackageRow,
@@ -260,59 +261,70 @@ class Catalog:
                     file_row.sections_calc = parsed.calc_count
                     file_row.sections_template = parsed.template_count
                     file_row.sections_commented_out = parsed.commented_out_count
-            # Core executemany, not ORM objects: a large post has thousands of
-            # sections, and the write lock is held while they go in.
-            rows: list[tuple[Any, list[dict[str, Any]]]] = [
+            # The driver's own executemany with plain tuples, not ORM objects
+            # nor Core's per-row parameter processing: a large post has
+            # thousands of sections, and the write lock is held while they go in.
+            _insert_many(
+                session,
+                SectionRow,
                 (
-                    SectionRow,
-                    [
-                        {
-                            "package_id": package_id,
-                            "filename": f.filename,
-                            "name": sec.name,
-                            "kind": str(sec.kind),
-                            "params": sec.params,
-                            "first_line": sec.first_line,
-                            "last_line": sec.last_line,
-                            "active": sec.active,
-                        }
-                        for f in analysis.files
-                        for sec in f.sections
-                    ],
+                    "package_id",
+                    "filename",
+                    "name",
+                    "kind",
+                    "params",
+                    "first_line",
+                    "last_line",
+                    "active",
                 ),
+                [
+                    (
+                        package_id,
+                        f.filename,
+                        sec.name,
+                        str(sec.kind),
+                        sec.params,
+                        sec.first_line,
+                        sec.last_line,
+                        sec.active,
+                    )
+                    for f in analysis.files
+                    for sec in f.sections
+                ],
+            )
+            _insert_many(
+                session,
+                WarningRow,
+                ("package_id", "code", "text", "filename", "line"),
+                [(package_id, str(w.code), w.text, w.filename, w.line) for w in analysis.warnings],
+            )
+            _insert_many(
+                session,
+                LibraryRefRow,
                 (
-                    WarningRow,
-                    [
-                        {
-                            "package_id": package_id,
-                            "code": str(w.code),
-                            "text": w.text,
-                            "filename": w.filename,
-                            "line": w.line,
-                        }
-                        for w in analysis.warnings
-                    ],
+                    "package_id",
+                    "from_file",
+                    "kind",
+                    "raw",
+                    "file_name",
+                    "line",
+                    "is_master",
+                    "found",
                 ),
-                (
-                    LibraryRefRow,
-                    [
-                        {
-                            "package_id": package_id,
-                            "from_file": ref.from_file,
-                            "kind": str(ref.kind),
-                            "raw": ref.raw,
-                            "file_name": ref.file_name,
-                            "line": ref.line,
-                            "is_master": ref.is_master,
-                            "found": ref.found,
-                        }
-                        for ref in analysis.library_refs
-                    ],
-                ),
-            ]
-            for model, values in rows:
-                if values:
-                    session.execute(insert(model.__table__), values)
+                [
+                    (
+                        package_id,
+                        ref.from_file,
+                        str(ref.kind),
+                        ref.raw,
+                        ref.file_name,
+                        ref.line,
+                        ref.is_master,
+                        ref.found,
+                    )
+                    for ref in analysis.library_refs
+                ],
+            )
             return True
 
     def clear_files(self, package_id: str) -> None:
@@ -438,4 +450,17 @@ def _not_found(package_id: str) -> VeriPostError:
         ErrorCode.PACKAGE_NOT_FOUND,
         "That package is not in the catalog.",
         f"no package with id {package_id!r}",
+    )
+
+
+def _insert_many(
+    session: Session, model: type[Base], columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
+    """``INSERT`` many rows through the driver's executemany in the session's transaction."""
+    if not rows:
+        return
+    table = model.__table__
+    placeholders = ", ".join("?" * len(columns))
+    session.connection().exec_driver_sql(
+        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})", rows
     )
