@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from veripost_desktop.core.upg import (
@@ -16,7 +16,9 @@ from veripost_desktop.core.upg import (
     WarningCode,
     parse_source,
     parse_source_lines,
+    source_parser,
 )
+from veripost_desktop.core.upg.text_decoding import decode_text, split_lines
 
 
 def parse_text(text: str, filename: str = "TEST.SRC") -> SourceFile:
@@ -517,3 +519,125 @@ def test_section_ranges_are_consistent(lines: list[str]) -> None:
         assert before.last_line == after.first_line - 1
     if active:
         assert active[-1].last_line == result.line_count
+
+
+# -- the fast path (only candidate lines fed) equals feeding every line ------
+
+
+def parse_line_by_line(text: str, filename: str = "TEST.SRC") -> SourceFile:
+    """The reference: ``feed`` on every line ``split_lines`` gives."""
+    return parse_source_lines(split_lines(text), filename)
+
+
+def corpus_source_files(corpus_dir: Path) -> list[Path]:
+    files = sorted(
+        path for path in corpus_dir.glob("*/*") if path.suffix.upper() in (".SRC", ".LIB")
+    )
+    assert files, f"no .SRC or .LIB files under {corpus_dir}"
+    return files
+
+
+def test_fast_path_equals_line_by_line_on_the_corpus(corpus_dir: Path) -> None:
+    for path in corpus_source_files(corpus_dir):
+        text = decode_text(path.read_bytes(), path.name).text
+        # As stored (CRLF), LF only, bare CR, and without the final line end.
+        variants = [
+            text,
+            text.replace("\r\n", "\n"),
+            text.replace("\r\n", "\r"),
+            text.rstrip("\r\n"),
+        ]
+        for variant in variants:
+            expected = parse_line_by_line(variant, path.name)
+            assert source_parser._parse_text(variant, path.name) == expected, path.name
+            assert expected.sections and expected.line_count > 100
+
+
+def test_parse_source_feeds_only_candidate_lines(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = (corpus_dir / "GRBL-Post" / "GRBL-Post.SRC").read_bytes()
+    fed: list[str] = []
+    feed = source_parser._SourceParser.feed
+
+    def counting_feed(self: source_parser._SourceParser, raw: str) -> None:
+        fed.append(raw)
+        feed(self, raw)
+
+    monkeypatch.setattr(source_parser._SourceParser, "feed", counting_feed)
+    result = parse_source(data, "GRBL-Post.SRC")
+
+    assert result.line_count == 1163 and result.active_count == 81
+    # Keyword, commented-out section and CALL lines only; CRLF lines keep their CR.
+    assert len(fed) < result.line_count // 2
+    assert all(line.endswith("\r") for line in fed)
+
+
+# What a line can start with, blanks that str.lstrip() drops (some of them
+# end a line for str.splitlines but not for split_lines or the scan), line
+# ends, and letters that unicode IGNORECASE folds onto ASCII ones (S, K, I)
+# while KEYWORD_RE's ASCII \w does not.
+_HEADS = [
+    ":SECTION=",
+    ":section =",
+    "*:SECTION=X",
+    "** :SECTION=",
+    "*\t*:Section\t=",
+    ":C:",
+    ":c12:",
+    ":T:",
+    ":ATTRNAME=",
+    ":ATTRTYPE=DESCRIPTOR",
+    ":ATTRDEFAULT=",
+    ":ATTREND",
+    ":OPERID=",
+    ":OPEREND",
+    ":LIBRARY=",
+    ":INCLUDE=",
+    ":DEFINE",
+    ":SYSTEM=",
+]
+_BLANKS = [" ", "\t", "\xa0", "\x0c", "\x0b", "\x1c", "\x85", "\u2028"]
+_LINE_ENDS = ["\n", "\r\n", "\r"]
+_OTHERS = [
+    "CALL(",
+    "CALL (X)",
+    "call(\tY )",
+    "MACHINE NAME",
+    "*",
+    ":",
+    "=",
+    "(",
+    ")",
+    "X",
+    "1",
+    "_",
+    "\u017f",  # long s: folds to S
+    "\u212a",  # Kelvin sign: folds to K
+    "\u0131",  # dotless i: folds to I
+    "\u0130",  # I with dot
+]
+_FRAGMENTS = st.sampled_from(_HEADS + _BLANKS + _LINE_ENDS + _OTHERS)
+# Free soup of fragments, and lines that start (after blanks) with a head.
+_LINE = st.builds(
+    lambda blanks, head, rest, end: "".join(blanks) + head + "".join(rest) + end,
+    st.lists(st.sampled_from(_BLANKS), max_size=2),
+    st.sampled_from(_HEADS),
+    st.lists(st.sampled_from([*_OTHERS, " ", "\t", "\xa0", "="]), max_size=5),
+    st.sampled_from([*_LINE_ENDS, ""]),
+)
+_TEXT = st.one_of(
+    st.lists(_FRAGMENTS, max_size=40).map("".join),
+    st.lists(_LINE, max_size=12).map("".join),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TEXT)
+@example(":DEFINE\u017f\n:DEFINEK\n:ATTREND\u0131\n")
+@example("\xa0:SECTION=A\n\x0c*:SECTION=B\r\n\u2028:OPERID=C\x85\n:C1: CALL(D)")
+@example("x\u2028:SECTION=A\r:SECTION=B\x85:SECTION=C\n:SYSTEM=M")
+@example(":SECTION=A\r:C: CALL(B)\r")
+@example("")
+def test_fast_path_equals_line_by_line(text: str) -> None:
+    assert source_parser._parse_text(text, "FUZZ.SRC") == parse_line_by_line(text, "FUZZ.SRC")

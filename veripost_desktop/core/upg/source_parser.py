@@ -17,9 +17,21 @@ How sections are counted (this reproduces the corpus figures exactly):
 - the kind is ``CALC`` when the name starts with ``CALC`` (case as written),
   else ``TEMPLATE``.
 
-Nothing here is quadratic: each line is looked at once, with anchored
-regular expressions that use possessive quantifiers (no backtracking), and
-no list of lines is ever sliced or copied.
+How lines are skipped: most lines (body lines, blank lines, ordinary
+comments) change nothing. ``parse_source`` does not hand every line to the
+parser: one regular expression (``_LINE_TO_FEED_RE``), run in C over the
+whole text, finds the lines that may matter - a superset of the lines
+``_SourceParser.feed`` acts on - and only those are fed, with their line
+numbers set from the count of line ends skipped. ``feed`` stays the one
+definition of the grammar; the pattern only has to never miss a line it
+would act on. Files with bare CR line ends, and ``parse_source_lines``, go
+line by line through ``feed``.
+
+Nothing here is quadratic: each line is scanned once by the skipping
+pattern and, if fed, once more by ``feed``. The regular expressions use
+possessive quantifiers (no backtracking); the skipping pattern's one lazy
+run (up to a ``CALL(``) only makes a short fixed test at each character. No
+list of lines is ever sliced or copied.
 """
 
 from __future__ import annotations
@@ -351,6 +363,67 @@ _HANDLERS: dict[str, Callable[[_SourceParser, str], None]] = {
 }
 
 
+def _line_to_feed_pattern() -> re.Pattern[str]:
+    """A line start followed by what can begin a line that ``feed`` acts on.
+
+    Matched on ``"\\n" + text``: each match starts at the ``\\n`` before a
+    line, which is that line's start in ``text`` (a literal first character
+    lets the C search jump from line end to line end, faster than
+    ``^``/MULTILINE). It must match every line ``feed`` acts on (more is
+    fine: ``feed`` still decides):
+
+    - after ``str.lstrip()``: ``[^\\S\\n]`` is exactly the blanks ``lstrip``
+      drops, as ``re``'s unicode ``\\s`` follows ``str.isspace``;
+    - a commented-out section: ``*``, then ``*``/blanks (``_comment``'s
+      ``lstrip("* \\t")``), then ``:SECTION`` and ``=``;
+    - a keyword with a handler, as a whole word of ``KEYWORD_RE``'s ASCII
+      ``\\w``. The look-ahead is case-sensitive on purpose: under
+      IGNORECASE, ``[A-Za-z]`` also matches ``ſ``, ``K``, ``ı`` and ``İ``,
+      which ``\\w`` (ASCII) does not, so ``:DEFINEſ`` would be missed;
+    - a calc body line (``:C:``, ``:C1:`` ...) with a ``CALL(`` after the
+      marker; ``_calls`` records nothing on any other line.
+
+    IGNORECASE (unicode) may accept a few more letters than ``.upper()`` on
+    ASCII does; that only feeds a line more.
+    """
+    keywords = "|".join(re.escape(keyword) for keyword in _HANDLERS)
+    return re.compile(
+        r"\n[^\S\n]*+"
+        r"(?:\*[* \t]*+:SECTION[ \t]*+="
+        rf"|:(?:{keywords})(?-i:(?![A-Za-z0-9_]))"
+        r"|:C[0-9]*+:[^\n]*?CALL[ \t]*+\()",
+        re.IGNORECASE,
+    )
+
+
+_LINE_TO_FEED_RE = _line_to_feed_pattern()
+
+
+def _parse_text(text: str, filename: str) -> SourceFile:
+    """Parse decoded text: the same result as ``feed`` on every line of
+    ``split_lines(text)``, but only the lines that may matter are fed."""
+    if "\n" not in text and "\r" in text:
+        # Bare CR line ends: rare (classic Mac), so simply line by line.
+        return parse_source_lines(split_lines(text), filename)
+    parser = _SourceParser(filename)
+    feed = parser.feed
+    find, count = text.find, text.count
+    lineno = 0  # lines before the one at ``counted_to``
+    counted_to = 0
+    for match in _LINE_TO_FEED_RE.finditer("\n" + text):
+        start = match.start()  # of the line, in ``text``
+        lineno += count("\n", counted_to, start)
+        counted_to = start
+        # ``feed`` counts the line itself. A CRLF line keeps its "\r", as
+        # ``split_lines`` gives it.
+        parser.lineno = lineno
+        end = find("\n", start)
+        feed(text[start:end] if end >= 0 else text[start:])
+    # As many lines as ``split_lines``: a final line end starts no line.
+    parser.lineno = count("\n") + (1 if text and text[-1] != "\n" else 0)
+    return parser.result()
+
+
 def parse_source_lines(lines: Iterable[str], filename: str) -> SourceFile:
     """Parse a .SRC or .LIB given as lines (with or without their line ends).
 
@@ -374,7 +447,7 @@ def parse_source(data: bytes, filename: str) -> SourceFile:
     decoded = decode_text(data, filename)
     if not decoded.is_text:
         return SourceFile(filename=filename, line_count=0, is_text=False, warnings=decoded.warnings)
-    result = parse_source_lines(split_lines(decoded.text), filename)
+    result = _parse_text(decoded.text, filename)
     if decoded.warnings:
         result = dataclasses.replace(result, warnings=decoded.warnings + result.warnings)
     return result
