@@ -65,3 +65,23 @@ def test_a_current_catalog_is_not_backed_up_again(tmp_path: Path) -> None:
     Catalog(path).close()
     Catalog(path).close()
     assert list(tmp_path.glob("*.bak-*")) == []
+
+
+def test_migrations_build_the_schema_the_models_describe(tmp_path: Path) -> None:
+    # A model change without its migration (or the reverse) would show here:
+    # columns, tables and indexes alike.
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from veripost_desktop.core.catalog.models import Base
+
+    path = tmp_path / "catalog.sqlite3"
+    Catalog(path).close()
+    engine = create_engine(f"sqlite:///{path.as_posix()}")
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    assert differences == []
+    with sqlite3.connect(path) as conn:
+        indexes = {row[1] for row in conn.execute("PRAGMA index_list('package_sections')")}
+    assert indexes == {"ix_package_sections_package_id"}

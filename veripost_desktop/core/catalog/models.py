@@ -109,7 +109,7 @@ class SectionRow(Base):
         ForeignKey("packages.id", ondelete="CASCADE"), index=True
     )
     filename: Mapped[str] = mapped_column(String(255))
-    name: Mapped[str] = mapped_column(String(255), index=True)
+    name: Mapped[str] = mapped_column(String(255))  # not indexed: see migration 0004
     kind: Mapped[str] = mapped_column(String(16))
     params: Mapped[str | None] = mapped_column(Text)
     first_line: Mapped[int] = mapped_column(Integer)
