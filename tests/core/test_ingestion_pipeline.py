@@ -223,3 +223,56 @@ def test_a_bucket_wiped_between_packages_is_made_again(
     stored = services.store.list_keys(second.package.storage_prefix)
     assert len(stored) == second.package.file_count
     services.close()
+
+
+def test_posts_read_in_a_parse_process_match_the_in_process_reading(
+    local_settings: Settings, grbl_zip: Path
+) -> None:
+    readings = []
+    for workers in (0, 1):
+        settings = local_settings.model_copy(
+            update={"parse_workers": workers, "data_dir": local_settings.data_dir / str(workers)}
+        )
+        services = open_services(settings)
+        outcome = services.pipeline.ingest(grbl_zip)
+        assert outcome.ok and outcome.package is not None, outcome.error
+        pkg = outcome.package
+        readings.append(
+            (
+                pkg.section_count,
+                pkg.machine,
+                pkg.controller,
+                [
+                    (s.filename, s.name, s.first_line, s.active)
+                    for s in services.catalog.list_sections(pkg.id)
+                ],
+                [w.text for w in services.catalog.list_warnings(pkg.id)],
+            )
+        )
+        services.close()
+    assert readings[0] == readings[1]
+    assert readings[1][0] == 82  # GRBL-Post.SRC 81 active + its .LIB's 1
+
+
+def test_a_dead_parse_process_does_not_fail_the_package(
+    local_settings: Settings, grbl_zip: Path
+) -> None:
+    import os
+    import signal
+
+    from veripost_desktop.core.ingestion.parse_pool import parse_pool
+
+    settings = local_settings.model_copy(update={"parse_workers": 1})
+    pool = parse_pool(1)
+    assert pool is not None
+    child = pool.submit(os.getpid).result(timeout=60)
+    os.kill(child, signal.SIGTERM)  # as the OS would on low memory
+
+    services = open_services(settings)
+    outcome = services.pipeline.ingest(grbl_zip)
+    assert outcome.ok, outcome.error
+    assert outcome.package is not None and outcome.package.section_count == 82
+    services.close()
+    again = parse_pool(1)
+    assert again is not None and again is not pool  # the broken pool was replaced
+    assert again.submit(os.getpid).result(timeout=60) != child

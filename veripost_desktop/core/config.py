@@ -6,6 +6,7 @@ directory so the app works on a fresh machine with no configuration at all.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -46,6 +47,12 @@ def default_data_dir() -> Path:
     return user_data_path(APP_NAME, APP_AUTHOR)
 
 
+def default_parse_workers() -> int:
+    """Parse processes when not configured: the cores but one (for the
+    window, the uploads and the catalog), at least one, at most four."""
+    return max(1, min(4, (os.cpu_count() or 2) - 1))
+
+
 def default_log_dir() -> Path:
     return user_log_path(APP_NAME, APP_AUTHOR)
 
@@ -76,6 +83,9 @@ class Settings(BaseSettings):
     ingest_workers: int = Field(default=4, ge=1, le=64)
     # How many files of one package upload at the same time.
     upload_workers: int = Field(default=4, ge=1, le=32)
+    # Processes that parse the posts (see core/ingestion/parse_pool.py); 0
+    # parses in the ingesting thread. Default: one core left for the rest.
+    parse_workers: int = Field(default_factory=default_parse_workers, ge=0, le=16)
 
     limits: ZipLimits = Field(default_factory=ZipLimits)
 

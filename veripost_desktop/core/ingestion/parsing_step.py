@@ -2,38 +2,55 @@
 package goes through the UPG parser; other files (.CTL ...) are passed by
 name only, so cross-file checks (a .CTL without its .LNG, base names) see
 the whole package. Findings are warnings: parsing never fails a package
-for what the posts contain."""
+for what the posts contain.
+
+The reading runs in a parse process (``parse_pool.py``) that opens the ZIP
+itself, so neither the posts' bytes nor the parser's work pass through this
+process; only the findings come back.
+"""
 
 from __future__ import annotations
 
-import zipfile
+import logging
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from veripost_desktop.core.ingestion.events import CancelCheck
+from veripost_desktop.core.ingestion.parse_pool import discard_pool, parse_pool
 from veripost_desktop.core.ingestion.validating_step import check_cancel
-from veripost_desktop.core.upg import PackageAnalysis, analyse_package
+from veripost_desktop.core.upg import PackageAnalysis
+from veripost_desktop.core.upg.zip_package import analyse_zip, is_parsed
 from veripost_desktop.core.zip_validation import ValidationResult
 
-PARSED_EXTENSIONS = frozenset({".SRC", ".LIB", ".PINF", ".KIN", ".LNG", ".ATR"})
-# A UPG source is a few hundred KB; a text file past this is not a post
-# source and would only cost memory. It is listed, not parsed.
-MAX_PARSED_BYTES = 64 * 1024 * 1024
+log = logging.getLogger(__name__)
 
-
-def read_parseable_files(zip_path: Path, validation: ValidationResult) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
-    with zipfile.ZipFile(zip_path) as zf:
-        for member in validation.members:
-            parse = (
-                member.extension.upper() in PARSED_EXTENSIONS and member.size <= MAX_PARSED_BYTES
-            )
-            files[member.name] = zf.read(member.zip_name) if parse else b""
-    return files
+# How often a wait for the parse process looks at the cancel flag.
+CANCEL_POLL_S = 0.1
 
 
 def run_parsing_step(
-    zip_path: Path, validation: ValidationResult, cancel: CancelCheck | None = None
+    zip_path: Path,
+    validation: ValidationResult,
+    cancel: CancelCheck | None = None,
+    *,
+    parse_workers: int = 0,
 ) -> PackageAnalysis:
-    files = read_parseable_files(zip_path, validation)
+    members = [(m.name, m.zip_name, is_parsed(m.extension, m.size)) for m in validation.members]
     check_cancel(cancel)
-    return analyse_package(files)
+    pool = parse_pool(parse_workers)
+    if pool is None:
+        return analyse_zip(zip_path, members)
+    try:
+        future = pool.submit(analyse_zip, str(zip_path), members)
+        while True:
+            try:
+                return future.result(timeout=CANCEL_POLL_S)
+            except TimeoutError:
+                if cancel is not None and cancel():
+                    future.cancel()  # if it has not started; else its result is dropped
+                    check_cancel(cancel)
+    except BrokenProcessPool as exc:
+        # A parse process died (killed, out of memory): parse here instead.
+        log.warning("the parse process failed (%s); parsing %s in-process", exc, zip_path)
+        discard_pool(pool)
+        return analyse_zip(zip_path, members)

@@ -129,7 +129,9 @@ class IngestionPipeline:
                 raise _Superseded
 
             move_to(PackageStatus.PARSING)
-            analysis = run_parsing_step(zip_path, validation, cancel)
+            analysis = run_parsing_step(
+                zip_path, validation, cancel, parse_workers=self.settings.parse_workers
+            )
             if not self.catalog.record_analysis(package_id, job_id, analysis):
                 raise _Superseded
 
