@@ -20,7 +20,7 @@ import multiprocessing
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
-from veripost_desktop.core.child_process import exit_with_parent
+from veripost_desktop.core.child_process import start_helper_process
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,8 @@ def parse_pool(workers: int) -> ProcessPoolExecutor | None:
             _pool = ProcessPoolExecutor(
                 workers,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=exit_with_parent,  # no parse process outlives a killed app
+                # Below the app's priority, and never outliving a killed app.
+                initializer=start_helper_process,
             )
             _pool_size = workers
             log.info("started a pool of %d parse process(es)", workers)

@@ -61,8 +61,23 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+class _PickledAsCall:
+    """Pickles as a call of the class with its fields, in order.
+
+    A parse process sends its findings back pickled; a large post holds
+    thousands of sections. The default for a slotted dataclass restores each
+    object through ``dataclasses.fields`` in Python, which made unpickling
+    in the app cost more GIL time than the parsing it replaced.
+    """
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return type(self), tuple(getattr(self, name) for name in self.__slots__)  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True, slots=True)
-class PackageWarning:
+class PackageWarning(_PickledAsCall):
     """Something an engineer should look at; never stops a package from being stored.
 
     ``code`` is stable and machine-readable, ``text`` is plain English, and
@@ -79,7 +94,7 @@ class PackageWarning:
 
 
 @dataclass(frozen=True, slots=True)
-class Section:
+class Section(_PickledAsCall):
     """One ``:SECTION=`` line of a .SRC or .LIB.
 
     An active section runs from its ``:SECTION=`` line to the line before the
@@ -97,7 +112,7 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
-class AttributeBlock:
+class AttributeBlock(_PickledAsCall):
     """An ``:ATTRNAME=`` ... ``:ATTREND`` block (a "question")."""
 
     name: str
@@ -108,7 +123,7 @@ class AttributeBlock:
 
 
 @dataclass(frozen=True, slots=True)
-class OperationBlock:
+class OperationBlock(_PickledAsCall):
     """An ``:OPERID=`` ... ``:OPEREND`` block."""
 
     oper_id: str
@@ -116,7 +131,7 @@ class OperationBlock:
 
 
 @dataclass(frozen=True, slots=True)
-class LibraryRef:
+class LibraryRef(_PickledAsCall):
     """A ``:LIBRARY=`` or ``:INCLUDE=`` line.
 
     ``file_name`` is the last component of ``raw`` (after ``\\`` or ``/``):
@@ -134,7 +149,7 @@ class LibraryRef:
 
 
 @dataclass(frozen=True, slots=True)
-class CallRef:
+class CallRef(_PickledAsCall):
     """A ``CALL(NAME)`` in a calc line; ``section`` is the enclosing section, if any."""
 
     target: str
@@ -143,7 +158,7 @@ class CallRef:
 
 
 @dataclass(frozen=True, slots=True)
-class SourceFile:
+class SourceFile(_PickledAsCall):
     """What one .SRC or .LIB holds. Counts are derived from the tuples."""
 
     filename: str
@@ -212,7 +227,7 @@ class SourceFile:
 
 
 @dataclass(frozen=True, slots=True)
-class PostInfo:
+class PostInfo(_PickledAsCall):
     """A .PINF: ``Key = Value`` lines. Keys are matched case-insensitively."""
 
     filename: str
@@ -234,14 +249,14 @@ KNOWN_KIN_LAYOUTS: tuple[int, ...] = (19, 22)
 
 
 @dataclass(frozen=True, slots=True)
-class KinematicsEntry:
+class KinematicsEntry(_PickledAsCall):
     line: int
     value: str
     description: str
 
 
 @dataclass(frozen=True, slots=True)
-class KinematicsFile:
+class KinematicsFile(_PickledAsCall):
     """A .KIN: one ``<value> * <description>`` per line, 19 lines (22 in newer releases).
 
     Blank lines are neither entries nor malformed; ``known_layout`` is 19 or
@@ -279,14 +294,14 @@ class KinematicsFile:
 
 
 @dataclass(frozen=True, slots=True)
-class LanguageEntry:
+class LanguageEntry(_PickledAsCall):
     line: int
     number: int
     text: str
 
 
 @dataclass(frozen=True, slots=True)
-class LanguageFile:
+class LanguageFile(_PickledAsCall):
     """A .LNG: each line 70 space-padded characters, then ``:NNNN:``."""
 
     filename: str
@@ -319,7 +334,7 @@ class LanguageFile:
 
 
 @dataclass(frozen=True, slots=True)
-class PackageFile:
+class PackageFile(_PickledAsCall):
     """One file of a package. ``extension`` is upper-case without the dot.
 
     Exactly one of ``source`` / ``post_info`` / ``kinematics`` / ``language``
@@ -373,7 +388,7 @@ class PackageFile:
 
 
 @dataclass(frozen=True, slots=True)
-class PackageAnalysis:
+class PackageAnalysis(_PickledAsCall):
     """Everything ``analyse_package`` found in one post's files.
 
     ``warnings`` holds the per-file findings of every file followed by the
