@@ -238,6 +238,12 @@ def measure_ingest(
         * 1000,
         "p99_gap_ms": statistics.quantiles(gaps, n=100)[98] * 1000 if len(gaps) > 100 else None,
         "gaps_over_100ms": sum(g > 0.1 for g in gaps),
+        # When the long gaps happened (seconds after the drop, gap in ms).
+        "long_gaps": [
+            (round(a - marks["drop"], 2), round((b - a) * 1000))
+            for a, b in zip(during, during[1:], strict=False)
+            if b - a > 0.08
+        ],
         "ticks": len(during),
         "ingest_seconds": marks["done"] - marks["drop"],
         "workers": window.services.settings.ingest_workers,

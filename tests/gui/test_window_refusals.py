@@ -123,3 +123,26 @@ def test_mixed_drop_adds_the_good_and_reports_the_bad(
     assert "not_a_zip" in shown_boxes[0].text
     wait_for_status(qtbot, window, package_id)
     assert catalog_count(window) == 1
+
+
+def test_a_drop_larger_than_a_slice_still_gives_one_dialog(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    local_settings: Settings,
+    grbl_zip: Path,
+    tmp_path: Path,
+    shown_boxes: list[ShownBox],
+) -> None:
+    # The drop is added a slice at a time; its refusals still come together.
+    from veripost_desktop.gui.ingestion_controller import DROP_SLICE
+
+    window = open_window(local_settings)
+    bad = [not_a_zip(tmp_path / f"bad-{i:02d}.zip") for i in range(DROP_SLICE + 5)]
+    paths = [bad[0], grbl_zip, *bad[1:]]  # refusals in the first slice and in the last
+    drop_files(window, paths)
+    qtbot.waitUntil(lambda: len(shown_boxes) == 1)
+    qtbot.waitUntil(lambda: not window.ingestion.busy, timeout=20_000)
+    assert len(shown_boxes) == 1
+    assert shown_boxes[0].text.splitlines()[0] == f"{len(bad)} files were not added."
+    assert window.package_model.rowCount() == 1
+    assert catalog_count(window) == 1
