@@ -9,6 +9,11 @@ on Linux a child's ``ru_maxrss`` starts at the RSS its parent had when it
 forked (the high-water mark survives ``exec``), so every run would read as
 big as this benchmark process. On Windows psutil's ``peak_wset`` is read the
 same way; elsewhere ``os.wait4`` is the fallback, with that caveat.
+
+The posts are read in parse processes the CLI starts (core/ingestion/
+parse_pool.py): their peaks are read the same way and added, so a figure is
+the peak of the process tree, or a little above it (peaks that did not
+coincide are summed).
 """
 
 from __future__ import annotations
@@ -64,37 +69,49 @@ def _read_hwm(pid: int) -> int | None:
     return None
 
 
+def _children(pid: int) -> list[int]:
+    """Direct children of ``pid`` (the parse processes and their tracker)."""
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(c) for c in text.split()]
+
+
 def _wait_for_peak(proc: subprocess.Popen[bytes]) -> int:
     """Wait for ``proc``; return its peak resident set size in bytes."""
     if sys.platform.startswith("linux"):
-        peak = 0
+        peaks: dict[int, int] = {}
         while proc.poll() is None:
             # A zombie has no memory left to report: readings stop at exit.
-            hwm = _read_hwm(proc.pid)
-            if hwm:
-                peak = max(peak, hwm)
+            for pid in (proc.pid, *_children(proc.pid)):
+                hwm = _read_hwm(pid)
+                if hwm:
+                    peaks[pid] = max(peaks.get(pid, 0), hwm)
             time.sleep(POLL_S)
-        return peak
+        return sum(peaks.values())
     if sys.platform == "win32":
         import psutil
 
         handle = psutil.Process(proc.pid)
-        peak = 0
+        win_peaks: dict[int, int] = {}
         while proc.poll() is None:
             try:
-                info = handle.memory_info()
-                peak = max(peak, getattr(info, "peak_wset", 0) or info.rss)
+                for each in (handle, *handle.children(recursive=True)):
+                    info = each.memory_info()
+                    peak = getattr(info, "peak_wset", 0) or info.rss
+                    win_peaks[each.pid] = max(win_peaks.get(each.pid, 0), peak)
             except psutil.Error:
-                break
+                pass  # a process ended between the listing and the reading
             time.sleep(POLL_S)
-        return peak
+        return sum(win_peaks.values())
     _pid, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     return usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
 
 
 def run_cli_ingest(endpoint: str, zip_path: Path, data_dir: Path) -> CliRun:
-    command = [sys.executable, "-m", "veripost_desktop.cli.main", "ingest", "--json", str(zip_path)]
+    command = [sys.executable, "-m", "veripost_desktop.cli", "ingest", "--json", str(zip_path)]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(command, env=_cli_env(endpoint, data_dir), stdout=out, stderr=err)
