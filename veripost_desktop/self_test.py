@@ -39,10 +39,13 @@ from veripost_desktop.core.catalog.database import current_revision, head_revisi
 from veripost_desktop.core.config import Settings
 from veripost_desktop.core.downloads import download_file
 from veripost_desktop.core.errors import as_user_error
+from veripost_desktop.core.ingestion.parse_pool import parse_pool
 from veripost_desktop.gui import icons
 
 SAMPLE_PACKAGE = "SCL-SW-GRBL-1_1"
 DEFAULT_TIMEOUT_S = 60.0
+# Starting a parse process: a spawned interpreter (or built program) and its imports.
+PARSE_PROCESS_TIMEOUT_S = 30.0
 
 
 @dataclass
@@ -138,6 +141,19 @@ def run_self_test(
     return 0 if report.failures == 0 else 1
 
 
+def _parse_process_check(workers: int) -> tuple[bool, str]:
+    """Can this installation start a parse process? (A built program must
+    call freeze_support first; a failing pool would only show as parsing
+    falling back to the app's own process, slower and silently.)"""
+    pool = parse_pool(max(1, workers))
+    assert pool is not None
+    try:
+        pid = pool.submit(os.getpid).result(timeout=PARSE_PROCESS_TIMEOUT_S)
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        return False, f"parse process could not start: {type(exc).__name__}: {exc}"
+    return pid != os.getpid(), f"parse process runs (pid {pid}, {workers} configured)"
+
+
 def _run_checks(report: Report, tmp: Path, timeout_s: float) -> None:
     ensure_application()
     report.lines.append(f"VeriPost Desktop {__version__} self-test")
@@ -196,6 +212,7 @@ def _run_checks(report: Report, tmp: Path, timeout_s: float) -> None:
             record.section_count is not None and record.section_count > 0,
             f"sample parsed: {record.section_count} sections",
         )
+        report.check(*_parse_process_check(settings.parse_workers))
 
         stored = {f.filename: f for f in services.catalog.list_files(record.id)}
         report.check(
