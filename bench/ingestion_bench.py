@@ -4,7 +4,7 @@ The app's side is exactly ``veripost-cli ingest``: ``IngestionPipeline.ingest``
 (duplicates skipped, the CLI's default) over a ``ThreadPoolExecutor`` of
 ``settings.ingest_workers``, in a fresh data directory and bucket. It checks,
 validates (a CRC pass and the ZIP's SHA-256), stores (SHA-256 of each member,
-a stat after each upload) and parses.
+each upload confirmed by its ETag) and parses (in a parse process).
 
 The baseline is what a script with the ``minio`` SDK would do: open each ZIP
 and ``put_object`` every member, one after another, with the SDK's defaults.
