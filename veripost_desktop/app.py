@@ -118,6 +118,9 @@ def create_main_window(config: Settings | None = None) -> MainWindow:
     return window
 
 
+_collector_spared = False
+
+
 def spare_the_collector() -> None:
     """Take what exists now (modules, Qt and SQLAlchemy classes, the window,
     the catalog's rows) out of the cyclic garbage collector's full passes.
@@ -127,9 +130,13 @@ def spare_the_collector() -> None:
     window froze for 110-160 ms every two seconds or so, and with this the
     longest gap after the drop fell under 25 ms (docs/BENCHMARKS.md). It costs
     microseconds; garbage that exists at this moment is kept, which is a
-    one-off and small.
+    one-off and small. Once per process: a second window (tests, the
+    self-test) would otherwise freeze whatever the first one left behind.
     """
-    gc.freeze()
+    global _collector_spared
+    if not _collector_spared:
+        _collector_spared = True
+        gc.freeze()
 
 
 def setup_logging(settings: Settings, level: int = logging.INFO) -> None:

@@ -49,8 +49,14 @@ def run_parsing_step(
                 if cancel is not None and cancel():
                     future.cancel()  # if it has not started; else its result is dropped
                     check_cancel(cancel)
-    except BrokenProcessPool as exc:
+    except BrokenProcessPool as exc:  # from submit() too, once the pool knows
         # A parse process died (killed, out of memory): parse here instead.
         log.warning("the parse process failed (%s); parsing %s in-process", exc, zip_path)
         discard_pool(pool)
+        return analyse_zip(zip_path, members)
+    except RuntimeError as exc:
+        if "shutdown" not in str(exc):
+            raise  # the parser's own error, raised in the parse process
+        # The pool was shut down after this step took it (settings changed,
+        # or the app is exiting): parse here rather than fail the package.
         return analyse_zip(zip_path, members)
