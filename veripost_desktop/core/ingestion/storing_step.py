@@ -65,30 +65,21 @@ def _store_member(
     progress: Callable[[int], None] | None,
     cancel: CancelCheck | None,
 ) -> StoredFile:
-    try:
-        return _upload_member(zf, member, package_id, store, limits, progress, cancel)
-    except StoreNotReady:
+    check_cancel(cancel)
+    key = object_key(package_id, member.name)
+    for attempt in (1, 2):
+        with closing(open_member_stream(zf, member, limits=limits)) as raw:
+            reader = _HashingReader(raw, cancel)
+            try:
+                info = store.put_stream(key, reader, member.size, progress)  # type: ignore[arg-type]
+                break
+            except StoreNotReady:
+                if attempt == 2:
+                    raise
         # The bucket was wiped since it was last seen: make it again and send
         # this member once more, from a fresh stream of the ZIP. Its bytes
         # count twice in the progress; the bar is capped at the total.
         store.ensure_ready()
-        return _upload_member(zf, member, package_id, store, limits, progress, cancel)
-
-
-def _upload_member(
-    zf: zipfile.ZipFile,
-    member: ZipMember,
-    package_id: str,
-    store: ObjectStore,
-    limits: ZipLimits,
-    progress: Callable[[int], None] | None,
-    cancel: CancelCheck | None,
-) -> StoredFile:
-    check_cancel(cancel)
-    key = object_key(package_id, member.name)
-    with closing(open_member_stream(zf, member, limits=limits)) as raw:
-        reader = _HashingReader(raw, cancel)
-        info = store.put_stream(key, reader, member.size, progress)  # type: ignore[arg-type]
     if reader.size != member.size:
         raise VeriPostError(
             ErrorCode.CORRUPT_ZIP,
