@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase
 
 from veripost_desktop.core.catalog import FileRecord
 from veripost_desktop.gui.formatting import human_size
+from veripost_desktop.gui.record_table_model import ModelIndex, RecordTableModel
 
 COL_NAME = 0
 COL_TYPE = 1
@@ -29,9 +30,6 @@ FileRecordRole = Qt.ItemDataRole.UserRole + 1
 # Raw values so the proxy sorts sizes as numbers.
 SortRole = Qt.ItemDataRole.UserRole + 2
 
-ModelIndex = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
-
 
 @cache
 def _fixed_font() -> QFont:
@@ -44,7 +42,10 @@ def file_type(record: FileRecord) -> str:
     return record.extension.lstrip(".").upper()
 
 
-class FileTableModel(QAbstractTableModel):
+class FileTableModel(RecordTableModel):
+    headers = HEADERS
+    header_tips = HEADER_TIPS
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._package_id: str | None = None
@@ -57,23 +58,6 @@ class FileTableModel(QAbstractTableModel):
         return self._package_id
 
     # ---- Qt model interface ----------------------------------------------
-
-    def rowCount(self, parent: ModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._records)
-
-    def columnCount(self, parent: ModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is not Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADER_TIPS[section]
-        return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._records):

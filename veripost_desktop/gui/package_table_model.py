@@ -33,9 +33,7 @@ from functools import cache, partial
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor, QIcon
@@ -45,6 +43,7 @@ from veripost_desktop.core.catalog import PackageRecord, PackageStatus
 from veripost_desktop.core.catalog.records import WarningRecord
 from veripost_desktop.core.ingestion import IngestEvent
 from veripost_desktop.gui.formatting import human_size, local_time, status_text
+from veripost_desktop.gui.record_table_model import ModelIndex, RecordTableModel
 
 COL_NAME = 0
 COL_STATUS = 1
@@ -139,8 +138,6 @@ def warnings_tooltip(warnings: Sequence[WarningRecord], total: int) -> str:
     return "\n".join(lines)
 
 
-ModelIndex = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 _ASCENDING = Qt.SortOrder.AscendingOrder
 #: What a changed record can change in a row (dataChanged's roles).
 ROW_ROLES = [
@@ -162,7 +159,10 @@ class Progress:
     bytes_total: int
 
 
-class PackageTableModel(QAbstractTableModel):
+class PackageTableModel(RecordTableModel):
+    headers = HEADERS
+    header_tips = HEADER_TIPS
+
     def __init__(self, parent: Any = None, *, warning_lookup: WarningLookup | None = None) -> None:
         super().__init__(parent)
         self._records: list[PackageRecord] = []
@@ -178,23 +178,6 @@ class PackageTableModel(QAbstractTableModel):
         self._sort_order = _ASCENDING
 
     # ---- Qt model interface ----------------------------------------------
-
-    def rowCount(self, parent: ModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._records)
-
-    def columnCount(self, parent: ModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is not Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADER_TIPS[section]
-        return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = index.row()
