@@ -124,22 +124,7 @@ class Catalog:
         file_count: int = 0,
         total_bytes: int = 0,
     ) -> PackageRecord:
-        package_id = str(uuid.uuid4())
-        row = PackageRow(
-            id=package_id,
-            name=name,
-            status=PackageStatus.PENDING.value,
-            file_count=file_count,
-            total_bytes=total_bytes,
-            source_path=str(source_path),
-            storage_prefix=package_prefix(package_id),
-            job_id=str(uuid.uuid4()),
-            owner_token=self.owner_token,
-        )
-        with self._write() as session:
-            session.add(row)
-            session.flush()
-            return _package_record(row)
+        return self.create_packages([(name, source_path, file_count, total_bytes)])[0]
 
     def create_packages(
         self, items: Iterable[tuple[str, Path | str, int, int]]
