@@ -89,7 +89,7 @@ class _DropCheck:
     refusals: list[Refusal] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False)  # one drop is itself: removed from the list by identity
 class _Drop:
     """The files of one drop not yet checked, and what the checked ones gave."""
 
@@ -160,7 +160,7 @@ class IngestionController(QObject):
         self._cancel_requested: set[str] = set()
         self._preparing: set[str] = set()  # retries whose ZIP is being re-checked
         self._checking = 0  # dropped ZIPs being hashed for the duplicate check
-        self._dropping = 0  # dropped files not checked yet (a large drop goes in slices)
+        self._drops: list[_Drop] = []  # drops with files not checked yet (large ones go in slices)
 
     @property
     def thread_pool(self) -> QThreadPool:
@@ -179,12 +179,12 @@ class IngestionController(QObject):
     @property
     def dropping_count(self) -> int:
         """Dropped files still waiting for their check (a large drop)."""
-        return self._dropping
+        return sum(len(drop.waiting) for drop in self._drops)
 
     @property
     def busy(self) -> bool:
         """Anything under way: a drop, ingestions, duplicate checks or retries being prepared."""
-        return bool(self._running or self._checking or self._preparing or self._dropping)
+        return bool(self._running or self._checking or self._preparing or self._drops)
 
     def set_services(self, services: Services) -> None:
         """Work on other services from now on (the window reopened them). Only
@@ -226,7 +226,7 @@ class IngestionController(QObject):
         ``duplicates_found`` / ``late_refusals``.
         """
         drop = _Drop(deque(Path(p) for p in paths), self._listed_shapes())
-        self._dropping += len(drop.waiting)
+        self._drops.append(drop)
         self._add_slice(drop)
         if drop.waiting:
             return []
@@ -234,13 +234,12 @@ class IngestionController(QObject):
 
     def _add_slice(self, drop: _Drop) -> None:
         if self._closed:  # the window closed during a large drop: the rest is not added
-            self._dropping -= len(drop.waiting)
             drop.waiting.clear()
+            self._drops.remove(drop)
             return
         accepted: list[ValidationResult] = []
         for _ in range(min(DROP_SLICE, len(drop.waiting))):
             path = drop.waiting.popleft()
-            self._dropping -= 1
             validation = self._services.pipeline.check(path)
             error = validation.error
             if error is not None:
@@ -256,6 +255,7 @@ class IngestionController(QObject):
             QTimer.singleShot(SLICE_PAUSE_MS, self, partial(self._add_slice, drop))
             drop.sliced = True
             return
+        self._drops.remove(drop)
         if drop.candidates:
             self._check_duplicates(drop.candidates)
         if drop.sliced and drop.refusals:
