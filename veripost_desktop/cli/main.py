@@ -7,20 +7,20 @@ command failed; 2 the command line itself was wrong (argparse).
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from veripost_desktop import __version__
+from veripost_desktop.cli import compare_commands, config_command, search_command, team_commands
 from veripost_desktop.cli.output import (
     file_json,
     human_size,
     outcome_json,
     package_json,
+    print_json,
     show_json,
     validation_json,
 )
@@ -32,10 +32,7 @@ from veripost_desktop.core.logging_setup import RedactSecrets, configure_logging
 from veripost_desktop.core.services import Services, open_services
 from veripost_desktop.core.zip_validation import validate_zip
 
-
-def _print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2)
-    sys.stdout.write("\n")
+COMMAND_MODULES = (config_command, team_commands, compare_commands, search_command)
 
 
 def _print_error(error: UserError, prefix: str = "") -> None:
@@ -55,7 +52,7 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
         for p in args.zips
     ]
     if args.json:
-        _print_json([validation_json(r) for r in results])
+        print_json([validation_json(r) for r in results])
     else:
         for r in results:
             if r.error is None:
@@ -79,7 +76,7 @@ def cmd_ingest(args: argparse.Namespace, services: Services) -> int:
         # map() keeps the order of the arguments whatever order they finish in.
         outcomes = list(pool.map(ingest_one, paths))
     if args.json:
-        _print_json([outcome_json(o) for o in outcomes])
+        print_json([outcome_json(o) for o in outcomes])
     else:
         for o in outcomes:
             row = outcome_json(o)
@@ -98,7 +95,7 @@ def cmd_ingest(args: argparse.Namespace, services: Services) -> int:
 def cmd_list(args: argparse.Namespace, services: Services) -> int:
     packages = services.catalog.list_packages()
     if args.json:
-        _print_json([package_json(p) for p in packages])
+        print_json([package_json(p) for p in packages])
         return 0
     if not packages:
         print("The catalog is empty.")
@@ -115,7 +112,7 @@ def cmd_files(args: argparse.Namespace, services: Services) -> int:
     services.catalog.get_package(args.package_id)  # friendly error if unknown
     files = services.catalog.list_files(args.package_id)
     if args.json:
-        _print_json([file_json(f) for f in files])
+        print_json([file_json(f) for f in files])
         return 0
     for f in files:
         print(f"{f.filename:40} {human_size(f.size_bytes):>9}  {f.sha256}  {f.object_key}")
@@ -135,7 +132,7 @@ def cmd_retry(args: argparse.Namespace, services: Services) -> int:
             print("Name a package or use --all-failed.", file=sys.stderr)
             return 2
         if args.json:
-            _print_json([])
+            print_json([])
         else:
             print("Nothing to retry.")
         return 0
@@ -149,7 +146,7 @@ def cmd_retry(args: argparse.Namespace, services: Services) -> int:
             row = {"package_id": package_id, "status": "error", **exc.error.to_dict()}
             rows.append(row)
     if args.json:
-        _print_json(rows)
+        print_json(rows)
     else:
         for row in rows:
             print(f"{row['status'].upper():8} {row['package_id']}")
@@ -172,7 +169,7 @@ def cmd_verify(args: argparse.Namespace, services: Services) -> int:
 
     report = verify_package(services.catalog, services.store, args.package_id)
     if args.json:
-        _print_json(
+        print_json(
             {
                 "package_id": report.package_id,
                 "ok": report.ok,
@@ -197,7 +194,7 @@ def cmd_verify(args: argparse.Namespace, services: Services) -> int:
 def cmd_show(args: argparse.Namespace, services: Services) -> int:
     data = show_json(services.catalog, args.package_id)
     if args.json:
-        _print_json(data)
+        print_json(data)
         return 0
     unknown = "?"
     print(f"{data['name']}  ({data['status']})  {data['package_id']}")
@@ -287,6 +284,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("package_id", metavar="PACKAGE_ID")
     p.add_argument("filename", metavar="FILENAME")
     p.add_argument("-o", "--output", required=True, metavar="PATH", help="file or folder")
+
+    # Commands kept in modules of their own: each adds its parsers and sets
+    # ``run`` (and ``needs_services``) as the parsers' defaults.
+    for module in COMMAND_MODULES:
+        module.add_parsers(sub)
     return parser
 
 
@@ -307,7 +309,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"warning: no log file ({exc})", file=sys.stderr)
         if args.command == "validate":
             return cmd_validate(args, settings)
+        run = getattr(args, "run", None)
+        if run is not None and not getattr(args, "needs_services", True):
+            return int(run(args, settings))
         services = open_services(settings)
+        if run is not None:
+            return int(run(args, services))
         handler = {
             "ingest": cmd_ingest,
             "list": cmd_list,

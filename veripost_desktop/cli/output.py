@@ -3,12 +3,20 @@ never rename or remove one."""
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import Any
 
 from veripost_desktop.core.catalog import Catalog, FileRecord, PackageRecord
 from veripost_desktop.core.ingestion import IngestOutcome
 from veripost_desktop.core.zip_validation import ValidationResult
+
+
+def print_json(data: Any) -> None:
+    """What every ``--json`` prints: ``data`` indented, then a newline."""
+    json.dump(data, sys.stdout, indent=2)
+    sys.stdout.write("\n")
 
 
 def validation_json(result: ValidationResult) -> dict[str, Any]:

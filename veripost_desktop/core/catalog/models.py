@@ -68,12 +68,25 @@ class PackageRow(Base):
     warning_count: Mapped[int | None] = mapped_column(Integer)
     # The process lease token of whoever runs the current job (migration 0003).
     owner_token: Mapped[str | None] = mapped_column(String(64))
+    # Who stored it, and the ETag of its manifest once published (migration 0005).
+    uploaded_by: Mapped[str | None] = mapped_column(String(255))
+    uploaded_host: Mapped[str | None] = mapped_column(String(255))
+    manifest_etag: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     files: Mapped[list[PackageFileRow]] = relationship(
         back_populates="package", cascade="all, delete-orphan", passive_deletes=True
     )
+
+
+class CatalogInfoRow(Base):
+    """What the catalog is about, key by key (migration 0005): ``store``."""
+
+    __tablename__ = "catalog_info"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class PackageFileRow(Base):
