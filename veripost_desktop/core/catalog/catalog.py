@@ -43,6 +43,12 @@ from veripost_desktop.core.upg import PackageAnalysis
 
 _PARSE_TABLES = (SectionRow, WarningRow, LibraryRefRow)
 
+# What ``record_analysis`` writes of a post's reading. Raise it when the
+# reading gains something (an index, a hash): every ready package recorded
+# below it is read again from storage in the background
+# (core/ingestion/source_reading.py), so old and synced packages catch up.
+READING_VERSION = 1
+
 
 def _package_record(row: Any) -> PackageRecord:
     """From an ORM ``PackageRow`` or a Core row of the packages table."""
@@ -235,6 +241,7 @@ class Catalog:
             row.post_name = analysis.post_name
             row.post_extension = analysis.post_extension
             row.warning_count = len(analysis.warnings)
+            row.reading_version = READING_VERSION
             row.updated_at = utcnow()
             by_name = {f.filename: f for f in analysis.files if f.source is not None}
             for file_row in session.scalars(

@@ -72,6 +72,8 @@ class PackageRow(Base):
     uploaded_by: Mapped[str | None] = mapped_column(String(255))
     uploaded_host: Mapped[str | None] = mapped_column(String(255))
     manifest_etag: Mapped[str | None] = mapped_column(String(128))
+    # Which READING_VERSION made its sections and indexes (null: not read here).
+    reading_version: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
