@@ -1,0 +1,124 @@
+"""Which section a line of a .SRC / .LIB belongs to: the one rule that compare,
+similar-post ranking and search share (issues 13 and 14), so the GUI, the CLI
+and the tests always agree on a section's name and extent.
+
+- A section starts at a ``:SECTION=`` header (active) or a ``*:SECTION=``
+  header (commented out: any number of leading ``*``, blanks allowed before
+  the ``:``), keyword in any case, blanks allowed around ``=``. It runs to the
+  line before the next header of either kind, or to the end of the file.
+- Its *key* is the header's text up to the first blank or ``(``, upper-case:
+  ``CALC_PARTS_CATCHER_IN(PVAL,CVAL)`` has the key ``CALC_PARTS_CATCHER_IN``.
+  A header with no name opens no section (UPG-2 ignores it; the parser warns).
+- Lines before the first header form the preamble, key ``(preamble)``.
+- Two bodies are equal when they are equal line by line after line endings
+  are normalised, trailing blanks are dropped from each line and trailing
+  blank lines are dropped (``normalised_body``); ``body_hash`` hashes that.
+
+This differs on purpose from the parser's view (``source_parser.py``), which
+keeps names case-sensitive as UPG-2 does and lets a commented-out header sit
+inside an active section: a person comparing or searching posts thinks of
+``*:SECTION=X`` as "section X, commented out".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+PREAMBLE_KEY = "(preamble)"
+
+# Leading blanks; for a commented-out header a ``*`` then any ``*``/blanks;
+# ``:``, the keyword (any case), blanks, ``=``; group 2 is the rest of the line.
+_HEADER_RE = re.compile(r"[ \t]*(\*[* \t]*)?:[ \t]*SECTION[ \t]*=(.*)", re.IGNORECASE)
+_KEY_END_RE = re.compile(r"[ \t(]")
+
+
+@dataclass(frozen=True, slots=True)
+class SectionHeader:
+    key: str
+    active: bool
+
+
+def parse_header(line: str) -> SectionHeader | None:
+    """The header on ``line`` (a line without its line end), or None."""
+    match = _HEADER_RE.match(line)
+    if match is None:
+        return None
+    value = match.group(2).lstrip(" \t")
+    end = _KEY_END_RE.search(value)
+    key = (value[: end.start()] if end else value).rstrip("\r").upper()
+    if not key:
+        return None
+    return SectionHeader(key, match.group(1) is None)
+
+
+@dataclass(frozen=True, slots=True)
+class SectionSpan:
+    """One section of a file: lines ``start`` to ``end - 1`` (0-based,
+    the header included), or the preamble (``header_line`` None)."""
+
+    key: str
+    active: bool
+    start: int
+    end: int
+
+    @property
+    def header_line(self) -> int | None:
+        """The header's line number, 1-based; None for the preamble."""
+        return None if self.key == PREAMBLE_KEY else self.start + 1
+
+    @property
+    def is_preamble(self) -> bool:
+        return self.key == PREAMBLE_KEY
+
+
+def split_sections(lines: Sequence[str]) -> list[SectionSpan]:
+    """The file cut into its preamble (when it has lines) and its sections, in order.
+
+    ``lines`` as ``text_decoding.split_lines`` gives them (a CR left at a
+    line's end is ignored here)."""
+    spans: list[SectionSpan] = []
+    key, active, start = PREAMBLE_KEY, True, 0
+    for index, line in enumerate(lines):
+        # Cheap pre-check: every header holds a ':' (most lines do not).
+        if ":" not in line:
+            continue
+        header = parse_header(line)
+        if header is None:
+            continue
+        if index > start or key != PREAMBLE_KEY:
+            spans.append(SectionSpan(key, active, start, index))
+        key, active, start = header.key, header.active, index
+    if len(lines) > start or key != PREAMBLE_KEY:
+        spans.append(SectionSpan(key, active, start, len(lines)))
+    return spans
+
+
+def normalised_body(lines: Sequence[str]) -> list[str]:
+    """Line endings and trailing blanks dropped from each line, trailing blank lines dropped."""
+    body = [line.rstrip() for line in lines]
+    while body and not body[-1]:
+        body.pop()
+    return body
+
+
+def body_hash(lines: Sequence[str]) -> str:
+    """SHA-256 (hex) of the normalised body: equal bodies, equal hashes."""
+    text = "\n".join(normalised_body(lines))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def section_at(spans: Sequence[SectionSpan], line_index: int) -> SectionSpan | None:
+    """The span holding ``line_index`` (0-based), by bisection over ``spans``."""
+    lo, hi = 0, len(spans)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if spans[mid].end <= line_index:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo < len(spans) and spans[lo].start <= line_index < spans[lo].end:
+        return spans[lo]
+    return None
