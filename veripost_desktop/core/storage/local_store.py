@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
@@ -26,6 +27,11 @@ class LocalFolderStore:
     @property
     def description(self) -> str:
         return f"Local folder {self._bucket_dir}"
+
+    @property
+    def identity(self) -> str:
+        # normcase: the same folder is one store whatever the case it is typed in on Windows.
+        return "local:" + os.path.normcase(str(self._bucket_dir.resolve()))
 
     @property
     def bucket_dir(self) -> Path:
@@ -145,6 +151,71 @@ class LocalFolderStore:
         if prefix.endswith("/") and folder.is_dir() and folder != self._bucket_dir:
             shutil.rmtree(folder, ignore_errors=True)
         return len(keys)
+
+    # ---- what the team repository needs (manifests, refresh, gc) ----------
+
+    def list_objects(self, prefix: str) -> list[ObjectInfo]:
+        base = self._bucket_dir
+        folder = prefix.rsplit("/", 1)[0] if "/" in prefix else ""
+        start = base.joinpath(*PurePosixPath(folder).parts) if folder else base
+        found: list[ObjectInfo] = []
+        try:
+            # os.walk + scandir: one stat per file, which a refresh of 10,000
+            # packages pays for every file of every package.
+            for dirpath, _dirnames, filenames in os.walk(start):
+                rel_dir = Path(dirpath).relative_to(base).as_posix()
+                for name in filenames:
+                    if name.startswith(".part-"):
+                        continue
+                    key = name if rel_dir == "." else f"{rel_dir}/{name}"
+                    if not key.startswith(prefix):
+                        continue
+                    try:
+                        st = os.stat(os.path.join(dirpath, name))
+                    except FileNotFoundError:
+                        continue  # removed while we listed
+                    found.append(_info(key, st))
+        except OSError as exc:
+            raise _unavailable(exc) from exc
+        found.sort(key=lambda info: info.key)
+        return found
+
+    def put_bytes(self, key: str, data: bytes) -> ObjectInfo:
+        import io
+
+        self.put_stream(key, io.BytesIO(data), len(data))
+        try:
+            return _info(key, self._path(key).stat())
+        except OSError as exc:
+            raise _unavailable(exc) from exc
+
+    def get_bytes(self, key: str) -> bytes | None:
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise _unavailable(exc) from exc
+
+    def delete_keys(self, keys: Iterable[str]) -> int:
+        count = 0
+        for key in keys:
+            try:
+                self._path(key).unlink(missing_ok=True)
+            except OSError as exc:
+                raise _unavailable(exc) from exc
+            count += 1
+        return count
+
+
+def _info(key: str, st: os.stat_result) -> ObjectInfo:
+    # Size and nanosecond time change whenever os.replace puts a new file in place.
+    return ObjectInfo(
+        key=key,
+        size=st.st_size,
+        etag=f"{st.st_size:x}-{st.st_mtime_ns:x}",
+        last_modified=datetime.fromtimestamp(st.st_mtime, UTC),
+    )
 
 
 def _unavailable(exc: OSError) -> VeriPostError:

@@ -6,8 +6,9 @@ catalog can move from the local store to MinIO without renaming anything.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import BinaryIO, Protocol
 
 from veripost_desktop.core.errors import ErrorCode, VeriPostError
@@ -23,6 +24,10 @@ def package_prefix(package_id: str) -> str:
 
 def object_key(package_id: str, filename: str) -> str:
     return f"{package_prefix(package_id)}{filename}"
+
+
+# Every package lives under this prefix; a refresh lists it whole.
+PACKAGES_PREFIX = "packages/"
 
 
 class StoreNotReady(VeriPostError):
@@ -42,6 +47,11 @@ class StoreNotReady(VeriPostError):
 class ObjectInfo:
     key: str
     size: int
+    # What changes whenever the object is written again (the S3 ETag; size and
+    # modification time for the local store), and when it was last written.
+    # Filled by ``list_objects`` and ``put_bytes``; may be None elsewhere.
+    etag: str | None = None
+    last_modified: datetime | None = None
 
 
 class ObjectStore(Protocol):
@@ -52,6 +62,12 @@ class ObjectStore(Protocol):
     @property
     def description(self) -> str:
         """Where objects go, for a person: "Local folder /x" or "MinIO http://h:9000 (bucket b)"."""
+        ...
+
+    @property
+    def identity(self) -> str:
+        """Which store this is, stable across runs and desktops, for the catalog
+        to record: ``s3:http://h:9000/bucket`` or ``local:/path/to/bucket``."""
         ...
 
     def ensure_ready(self) -> None:
@@ -82,6 +98,22 @@ class ObjectStore(Protocol):
         ...
 
     def list_keys(self, prefix: str) -> list[str]: ...
+
+    def list_objects(self, prefix: str) -> Iterable[ObjectInfo]:
+        """Every object under ``prefix`` with its size, ETag and time, in key order."""
+        ...
+
+    def put_bytes(self, key: str, data: bytes) -> ObjectInfo:
+        """Store a small object (a manifest) whole; returns it with its ETag."""
+        ...
+
+    def get_bytes(self, key: str) -> bytes | None:
+        """A small object's bytes, or None when it does not exist."""
+        ...
+
+    def delete_keys(self, keys: Iterable[str]) -> int:
+        """Delete these objects (missing ones are no error); returns how many were asked."""
+        ...
 
     def delete_prefix(self, prefix: str) -> int:
         """Delete every object under ``prefix``; returns how many went."""

@@ -9,16 +9,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from functools import partial
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
 import urllib3
 from minio import Minio
-from minio.datatypes import Part
 from minio.deleteobjects import DeleteObject
 from minio.error import MinioException, S3Error
 
@@ -47,33 +44,35 @@ RETRIES = urllib3.Retry(
 )
 TIMEOUT = urllib3.Timeout(connect=5.0, read=120.0)
 # S3 multipart needs parts of at least 5 MiB. An object up to one part goes
-# in a single PUT; a larger one is sent as parts.
+# in a single PUT; a larger one is sent as parts (both by ``put_object``).
 PART_SIZE = 8 * 1024 * 1024
-# Parts of one object in flight at the same time: reading and decompressing
-# the next part overlaps with sending the last. (The SDK's own parallel mode,
-# ``num_parallel_uploads``, reads ahead into an unbounded queue instead.)
+# Parts of one object sent at the same time (the SDK's ``num_parallel_uploads``):
+# reading and decompressing the next part overlaps with sending the last. The
+# SDK reads a part, then waits for a free sender before reading the next, so
+# one upload holds at most PARALLEL_PARTS + 1 parts (pyproject pins the minio
+# releases where a sender is freed even after another part failed).
 PARALLEL_PARTS = 2
 # Object data all uploads of one store may hold in memory at once, whatever
-# the number of packages, members and parts in flight: a request body is
-# counted from the moment it is read until it has been sent. Four parts, as
-# four ingestion workers held before parts went in parallel.
+# the number of packages, members and parts in flight. Each upload takes, before
+# its first read, the most it can hold (its size, capped at PARALLEL_PARTS + 1
+# parts) and gives it back when it returns: taken whole, so two uploads never
+# wait on each other's half. Four parts, as four ingestion workers held before
+# parts went in parallel: one large member at a time, small ones beside it.
 MAX_BUFFERED_BYTES = 4 * PART_SIZE
-# The SDK's multipart calls, used for the bounded parallel upload; if a future
-# SDK drops them, uploads fall back to its sequential put_object.
-_MULTIPART_API = (
-    "_create_multipart_upload",
-    "_upload_part",
-    "_complete_multipart_upload",
-    "_abort_multipart_upload",
-)
 
 log = logging.getLogger(__name__)
+
+# S3 error codes that mean "no such object" when reading one.
+_ABSENT = ("NoSuchKey", "NotFound", "NoSuchBucket")
 
 
 class _ProgressReader:
     """Reports bytes as they are read from the source stream, and keeps the
-    MD5 of everything read: a plain PUT's ETag is that MD5, so the answer to
-    the upload itself confirms the object holds exactly these bytes.
+    MD5s the server's ETag is made of, so the answer to the upload itself
+    confirms the object holds exactly these bytes: a plain PUT's ETag is the
+    MD5 of the body; a multipart upload's is the MD5 of its parts' MD5s, "-",
+    their count. The parts are cut here at the boundaries the SDK cuts them
+    (every ``part_size`` bytes, the last one shorter).
 
     ``read(n)`` returns exactly ``n`` bytes unless the stream ends first: the
     SDK appends each read to the part it builds (``bytes +=``), so one full
@@ -81,12 +80,14 @@ class _ProgressReader:
     """
 
     def __init__(
-        self, stream: BinaryIO, progress: ProgressCallback | None, *, md5: bool = True
+        self, stream: BinaryIO, progress: ProgressCallback | None, part_size: int | None
     ) -> None:
         self._stream = stream
         self._progress = progress
-        # A multipart upload hashes each part instead (its ETag is built from those).
-        self.md5 = hashlib.md5(usedforsecurity=False) if md5 else None
+        self._part_size = part_size  # None: one PUT, one MD5 of the whole body
+        self._md5 = hashlib.md5(usedforsecurity=False)
+        self._in_part = 0  # bytes of the current part hashed so far
+        self._part_digests: list[bytes] = []
 
     def read(self, size: int = -1) -> bytes:
         if size is None or size < 0:
@@ -103,9 +104,31 @@ class _ProgressReader:
                 left -= len(chunk)
                 self._report(len(chunk))
             data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-        if self.md5 is not None:
-            self.md5.update(data)
+        self._hash(data)
         return data
+
+    def _hash(self, data: bytes) -> None:
+        if self._part_size is None:
+            self._md5.update(data)
+            return
+        view = memoryview(data)
+        while view:
+            piece = view[: self._part_size - self._in_part]
+            self._md5.update(piece)
+            self._in_part += len(piece)
+            view = view[len(piece) :]
+            if self._in_part == self._part_size:
+                self._part_digests.append(self._md5.digest())
+                self._md5 = hashlib.md5(usedforsecurity=False)
+                self._in_part = 0
+
+    def expected_etag(self) -> str:
+        """The ETag an S3 server gives the bytes read so far, sent as they were."""
+        if self._part_size is None:
+            return self._md5.hexdigest()
+        digests = self._part_digests + ([self._md5.digest()] if self._in_part else [])
+        of_parts = hashlib.md5(b"".join(digests), usedforsecurity=False).hexdigest()
+        return f"{of_parts}-{len(digests)}"
 
     def _report(self, n: int) -> None:
         if n and self._progress is not None:
@@ -184,6 +207,10 @@ class S3Store:
     def bucket(self) -> str:
         return self._bucket
 
+    @property
+    def identity(self) -> str:
+        return f"s3:{self._endpoint_url.lower()}/{self._bucket}"
+
     @contextmanager
     def _errors(self, action: str) -> Iterator[None]:
         try:
@@ -226,129 +253,42 @@ class S3Store:
         length: int,
         progress: ProgressCallback | None = None,
     ) -> ObjectInfo | None:
-        in_parts = length > PART_SIZE and all(hasattr(self._client, m) for m in _MULTIPART_API)
-        reader = _ProgressReader(stream, progress, md5=length <= PART_SIZE)
-        with self._errors(f"upload {key}"):
-            try:
-                if in_parts:
-                    etag, expected = self._put_parts(key, reader, length)
-                else:
-                    etag, expected = self._put_whole(key, reader, length)
-            except S3Error as exc:
-                if exc.code != "NoSuchBucket":
-                    raise
-                self._ready = False  # removed behind our back: ensure_ready remakes it
-                raise StoreNotReady(
-                    f"upload {key} on {self.description}: {exc.code}: {exc.message}"
-                ) from exc
-        if expected is not None and etag.strip('"').lower() == expected:
-            return ObjectInfo(key=key, size=length)
-        # No ETag to compare (the SDK's own multipart path) or not an MD5 one
-        # (encrypted buckets answer with other ETags): ask for the size.
-        info = self.stat(key)
-        if info is not None and info.size == length and expected is not None:
-            log.info("%s: ETag %s is not the MD5 of the upload; size confirmed instead", key, etag)
-        return info
-
-    def _put_whole(self, key: str, reader: _ProgressReader, length: int) -> tuple[str, str | None]:
-        """One PUT (or the SDK's sequential multipart); returns (ETag, expected ETag)."""
-        held = self._budget.take(min(length, PART_SIZE))
+        in_parts = length > PART_SIZE
+        reader = _ProgressReader(stream, progress, PART_SIZE if in_parts else None)
+        most_held = min(length, (self._parallel_parts + 1) * PART_SIZE) if in_parts else length
+        held = self._budget.take(most_held)
         try:
-            result = self._client.put_object(
-                bucket_name=self._bucket,
-                object_name=key,
-                data=reader,  # type: ignore[arg-type]
-                length=length,
-                part_size=PART_SIZE,
-                num_parallel_uploads=1,  # the SDK's parallel mode queues without bound
-            )
+            with self._errors(f"upload {key}"):
+                try:
+                    # One PUT up to PART_SIZE; above, create, parts, complete
+                    # (or abort on a failure), all inside the SDK's public call.
+                    # If the source fails while parts are being sent, the SDK
+                    # aborts the upload but leaves its idle sender threads.
+                    result = self._client.put_object(
+                        bucket_name=self._bucket,
+                        object_name=key,
+                        data=reader,  # type: ignore[arg-type]
+                        length=length,
+                        part_size=PART_SIZE,
+                        num_parallel_uploads=self._parallel_parts,
+                    )
+                except S3Error as exc:
+                    if exc.code != "NoSuchBucket":
+                        raise
+                    self._ready = False  # removed behind our back: ensure_ready remakes it
+                    raise StoreNotReady(
+                        f"upload {key} on {self.description}: {exc.code}: {exc.message}"
+                    ) from exc
         finally:
             self._budget.give(held)
-        expected = reader.md5.hexdigest() if reader.md5 is not None else None
-        return result.etag or "", expected
-
-    def _put_parts(self, key: str, reader: _ProgressReader, length: int) -> tuple[str, str]:
-        """A multipart upload with at most ``parallel_parts`` parts in flight;
-        returns (ETag, expected ETag: the MD5 of the parts' MD5s, "-", their count)."""
-        client = self._client
-        upload_id = client._create_multipart_upload(
-            self._bucket, key, {"Content-Type": "application/octet-stream"}
-        )
-        try:
-            digests: list[bytes] = []
-            etags = self._upload_parts(key, upload_id, reader, length, digests)
-            parts = [Part(number, etag) for number, etag in enumerate(etags, start=1)]
-            result = client._complete_multipart_upload(self._bucket, key, upload_id, parts)
-        except BaseException:
-            try:
-                client._abort_multipart_upload(self._bucket, key, upload_id)
-            except Exception as exc:  # noqa: BLE001 - the upload's own error matters more
-                log.warning("could not abort the multipart upload of %s: %s", key, exc)
-            raise
-        of_parts = hashlib.md5(b"".join(digests), usedforsecurity=False).hexdigest()
-        return result.etag or "", f"{of_parts}-{len(digests)}"
-
-    def _upload_parts(
-        self,
-        key: str,
-        upload_id: str,
-        reader: _ProgressReader,
-        length: int,
-        digests: list[bytes],
-    ) -> list[str]:
-        """Read the parts in order, each once a slot and the memory for it are
-        free; return their ETags and append each part's MD5 to ``digests``.
-
-        Returns only after every started part has ended, so nothing is still
-        being sent when the caller completes or aborts the upload.
-        """
-        slots = threading.Semaphore(self._parallel_parts)
-        futures: list[Future[str]] = []
-
-        def sent(held: int, _future: Future[str]) -> None:
-            self._budget.give(held)
-            slots.release()
-
-        with ThreadPoolExecutor(self._parallel_parts, thread_name_prefix="s3-part") as pool:
-            try:
-                offset = 0
-                while offset < length:
-                    size = min(PART_SIZE, length - offset)
-                    slots.acquire()
-                    if any(f.done() and f.exception() is not None for f in futures):
-                        slots.release()
-                        break  # a part failed: its error is raised below
-                    held = self._budget.take(size)
-                    try:
-                        data = reader.read(size)
-                        if len(data) != size:
-                            # The SDK's words for a short stream, so both paths read alike.
-                            raise OSError(
-                                f"stream having not enough data; expected: {size}, "
-                                f"got: {len(data)} bytes"
-                            )
-                        digests.append(hashlib.md5(data, usedforsecurity=False).digest())
-                        future = pool.submit(
-                            self._client._upload_part,
-                            self._bucket,
-                            key,
-                            data,
-                            None,
-                            upload_id,
-                            len(futures) + 1,
-                        )
-                    except BaseException:
-                        sent(held, Future())
-                        raise
-                    del data  # held by the future until the part is sent
-                    future.add_done_callback(partial(sent, held))
-                    futures.append(future)
-                    offset += size
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
-        return [future.result() for future in futures]
+        etag = (result.etag or "").strip('"').lower()
+        if etag == reader.expected_etag():
+            return ObjectInfo(key=key, size=length)
+        # Not an MD5 ETag (encrypted buckets answer with other ETags): ask for the size.
+        info = self.stat(key)
+        if info is not None and info.size == length:
+            log.info("%s: ETag %s is not the MD5 of the upload; size confirmed instead", key, etag)
+        return info
 
     def stat(self, key: str) -> ObjectInfo | None:
         try:
@@ -396,6 +336,87 @@ class S3Store:
                     delete_object_list=[DeleteObject(k) for k in keys],
                 )
             )
+            if failures:
+                raise VeriPostError(
+                    ErrorCode.STORAGE_ERROR,
+                    "Some stored files could not be removed.",
+                    "; ".join(f"{f.name}: {f.message}" for f in failures),
+                )
+        return len(keys)
+
+    # ---- what the team repository needs (manifests, refresh, gc) ----------
+
+    def list_objects(self, prefix: str) -> Iterator[ObjectInfo]:
+        """Streams the listing (1,000 keys a request): a refresh of 10,000
+        packages starts on the first page while the next are fetched."""
+        with self._errors(f"list {prefix}"):
+            try:
+                for obj in self._client.list_objects(
+                    bucket_name=self._bucket, prefix=prefix, recursive=True
+                ):
+                    if obj.object_name:
+                        yield ObjectInfo(
+                            key=obj.object_name,
+                            size=int(obj.size or 0),
+                            etag=(obj.etag or "").strip('"') or None,
+                            last_modified=obj.last_modified,
+                        )
+            except S3Error as exc:
+                if exc.code != "NoSuchBucket":  # nothing was ever stored: an empty listing
+                    raise
+
+    def put_bytes(self, key: str, data: bytes) -> ObjectInfo:
+        import io
+
+        self.ensure_ready()
+        with self._errors(f"upload {key}"):
+            result = self._client.put_object(
+                bucket_name=self._bucket,
+                object_name=key,
+                data=io.BytesIO(data),
+                length=len(data),
+                content_type="application/json",
+            )
+        etag = (result.etag or "").strip('"')
+        if etag and etag.lower() != hashlib.md5(data, usedforsecurity=False).hexdigest():
+            # Not an MD5 ETag (an encrypted bucket): make sure the object holds it all.
+            info = self.stat(key)
+            if info is None or info.size != len(data):
+                raise VeriPostError(
+                    ErrorCode.STORAGE_VERIFY_FAILED,
+                    "File storage did not keep what was sent.",
+                    f"{key}: sent {len(data)} bytes, storage holds {info.size if info else 0}",
+                )
+        return ObjectInfo(key=key, size=len(data), etag=etag or None)
+
+    def get_bytes(self, key: str) -> bytes | None:
+        try:
+            with self._errors(f"download {key}"):
+                response = self._client.get_object(bucket_name=self._bucket, object_name=key)
+                try:
+                    return bytes(response.read())
+                finally:
+                    response.close()
+                    response.release_conn()
+        except VeriPostError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, S3Error) and cause.code in _ABSENT:
+                return None
+            raise
+
+    def delete_keys(self, keys: Iterable[str]) -> int:
+        keys = list(keys)
+        if not keys:
+            return 0
+        with self._errors(f"delete {len(keys)} object(s)"):
+            failures = [
+                f
+                for f in self._client.remove_objects(
+                    bucket_name=self._bucket,
+                    delete_object_list=[DeleteObject(k) for k in keys],
+                )
+                if f.code not in ("NoSuchKey", "NoSuchBucket")
+            ]
             if failures:
                 raise VeriPostError(
                     ErrorCode.STORAGE_ERROR,
