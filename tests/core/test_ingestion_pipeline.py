@@ -221,7 +221,9 @@ def test_a_bucket_wiped_between_packages_is_made_again(
     assert second.ok, second.error
     assert second.package is not None
     stored = services.store.list_keys(second.package.storage_prefix)
-    assert len(stored) == second.package.file_count
+    # Every file, and the manifest written last.
+    assert len(stored) == second.package.file_count + 1
+    assert f"{second.package.storage_prefix}package.json" in stored
     services.close()
 
 

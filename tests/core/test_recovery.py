@@ -126,6 +126,7 @@ def test_sigkill_mid_storing_is_settled_at_next_start_and_retried(
     assert sorted(services.store.list_keys(pkg.storage_prefix)) == [
         f"packages/{pkg.id}/BIG.CTL",
         f"packages/{pkg.id}/BIG.SRC",
+        f"packages/{pkg.id}/package.json",
     ]
     services.close()
 

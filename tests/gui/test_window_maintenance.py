@@ -43,7 +43,9 @@ def big_zip(corpus_dir: Path, path: Path, megabytes: int = 60) -> Path:
 
 
 def stored_keys(window: MainWindow, package_id: str) -> list[str]:
-    return window.services.store.list_keys(f"packages/{package_id}/")
+    """The package's stored files, without its manifest."""
+    keys = window.services.store.list_keys(f"packages/{package_id}/")
+    return [k for k in keys if not k.endswith("/package.json")]
 
 
 def status_of(window: MainWindow, package_id: str) -> PackageStatus | None:

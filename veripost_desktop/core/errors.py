@@ -37,6 +37,13 @@ class ErrorCode(StrEnum):
     STORAGE_ERROR = "storage_error"
     STORAGE_VERIFY_FAILED = "storage_verify_failed"
 
+    # The team repository (a store shared by many desktops)
+    STORE_MISMATCH = "store_mismatch"
+    CATALOG_DAMAGED = "catalog_damaged"
+    MANIFEST_INVALID = "manifest_invalid"
+    MANIFEST_UNSUPPORTED = "manifest_unsupported"
+    FILES_NOT_IN_STORE = "files_not_in_store"
+
     # Catalog and downloads
     PACKAGE_NOT_FOUND = "package_not_found"
     FILE_NOT_IN_PACKAGE = "file_not_in_package"

@@ -11,6 +11,7 @@ from veripost_desktop.core.catalog.records import IN_FLIGHT_STATUSES
 from veripost_desktop.core.errors import ErrorCode, VeriPostError
 from veripost_desktop.core.process_lease import ProcessLease
 from veripost_desktop.core.storage.object_store import ObjectStore
+from veripost_desktop.core.team.manifest import manifest_key
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,14 @@ def verify_package(
 def remove_package(
     catalog: Catalog, store: ObjectStore, lease: ProcessLease, package_id: str
 ) -> None:
-    """Delete the package's objects, then its rows. Objects go first: if
-    storage is unreachable the package stays listed rather than orphaning them."""
+    """Delete the package's manifest, then its objects, then its rows.
+
+    The manifest goes first: other desktops stop listing the package at their
+    next refresh, and a removal cut halfway leaves no manifest pointing at
+    missing files (the leftover objects are an unfinished prefix for ``gc``).
+    Objects go before the rows: if storage is unreachable the package stays
+    listed rather than orphaning them. A package another desktop already
+    removed (no manifest, no objects) is no error: its rows go."""
     pkg = catalog.get_package(package_id)
     if pkg.status in IN_FLIGHT_STATUSES and lease.is_alive(pkg.owner_token):
         raise VeriPostError(
@@ -97,5 +104,6 @@ def remove_package(
             "The package is still being ingested. Cancel it first, then remove it.",
             f"package {pkg.id} is {pkg.status.value}",
         )
+    store.delete_keys([manifest_key(pkg.id)])
     store.delete_prefix(pkg.storage_prefix)
     catalog.delete_package(package_id)

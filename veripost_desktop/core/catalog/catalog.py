@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from veripost_desktop.core.catalog.database import open_engines
 from veripost_desktop.core.catalog.models import (
     Base,
+    CatalogInfoRow,
     LibraryRefRow,
     PackageFileRow,
     PackageRow,
@@ -38,6 +39,8 @@ from veripost_desktop.core.catalog.records import (
     WarningRecord,
 )
 from veripost_desktop.core.errors import ErrorCode, UserError, VeriPostError
+from veripost_desktop.core.search.index_writer import delete_index as delete_search_index
+from veripost_desktop.core.search.index_writer import write_index as write_search_index
 from veripost_desktop.core.storage.object_store import package_prefix
 from veripost_desktop.core.upg import PackageAnalysis
 
@@ -47,7 +50,8 @@ _PARSE_TABLES = (SectionRow, WarningRow, LibraryRefRow)
 # reading gains something (an index, a hash): every ready package recorded
 # below it is read again from storage in the background
 # (core/ingestion/source_reading.py), so old and synced packages catch up.
-READING_VERSION = 1
+# 2: the search index (issue 14).
+READING_VERSION = 2
 
 
 def _package_record(row: Any) -> PackageRecord:
@@ -75,6 +79,10 @@ def _package_record(row: Any) -> PackageRecord:
         post_extension=row.post_extension,
         warning_count=row.warning_count,
         owner_token=row.owner_token,
+        uploaded_by=row.uploaded_by,
+        uploaded_host=row.uploaded_host,
+        manifest_etag=row.manifest_etag,
+        reading_version=row.reading_version,
     )
 
 
@@ -96,10 +104,20 @@ def _file_record(row: PackageFileRow) -> FileRecord:
 
 
 class Catalog:
-    def __init__(self, path: Path, owner_token: str | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        owner_token: str | None = None,
+        *,
+        uploaded_by: str | None = None,
+        uploaded_host: str | None = None,
+    ) -> None:
         self.path = Path(path)
         # Stamped on every job this process starts (see core/process_lease.py).
         self.owner_token = owner_token
+        # Stamped on every package this desktop adds (settings' user_name, host name).
+        self.uploaded_by = uploaded_by
+        self.uploaded_host = uploaded_host
         self._read_engine, self._write_engine = open_engines(self.path)
 
     def close(self) -> None:
@@ -109,6 +127,28 @@ class Catalog:
     @property
     def write_engine(self) -> Engine:
         return self._write_engine
+
+    @property
+    def read_engine(self) -> Engine:
+        return self._read_engine
+
+    def probe(self) -> None:
+        """Read the main tables' pages: a file cut short fails here, at open,
+        rather than on the first query that happens to reach the damage."""
+        with self._read() as session:
+            session.execute(select(func.count()).select_from(PackageRow)).scalar()
+            session.execute(select(func.count()).select_from(PackageFileRow)).scalar()
+
+    # ---- what the catalog is about ------------------------------------------
+
+    def info(self, key: str) -> str | None:
+        with self._read() as session:
+            row = session.get(CatalogInfoRow, key)
+            return row.value if row is not None else None
+
+    def set_info(self, key: str, value: str) -> None:
+        with self._write() as session:
+            session.merge(CatalogInfoRow(key=key, value=value))
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
@@ -156,6 +196,8 @@ class Catalog:
                     storage_prefix=package_prefix(package_id),
                     job_id=str(uuid.uuid4()),
                     owner_token=self.owner_token,
+                    uploaded_by=self.uploaded_by,
+                    uploaded_host=self.uploaded_host,
                     created_at=stamp,
                     updated_at=stamp,
                 )
@@ -173,6 +215,8 @@ class Catalog:
                 raise _not_found(package_id)
             row.job_id = str(uuid.uuid4())
             row.owner_token = self.owner_token
+            row.uploaded_by, row.uploaded_host = self.uploaded_by, self.uploaded_host
+            row.manifest_etag = None  # published again when this attempt is ready
             row.status = PackageStatus.PENDING.value
             row.updated_at = utcnow()
             row.error_code = row.error_message = row.error_detail = None
@@ -317,6 +361,7 @@ class Catalog:
                     for ref in analysis.library_refs
                 ],
             )
+            write_search_index(session.connection(), package_id, analysis.indexed_texts)
             return True
 
     def clear_files(self, package_id: str) -> None:
@@ -324,12 +369,21 @@ class Catalog:
             session.execute(delete(PackageFileRow).where(PackageFileRow.package_id == package_id))
             for table in _PARSE_TABLES:
                 session.execute(delete(table).where(table.package_id == package_id))
+            delete_search_index(session.connection(), [package_id])
 
     def delete_package(self, package_id: str) -> None:
+        self.delete_packages([package_id])
+
+    def delete_packages(self, package_ids: Iterable[str]) -> None:
+        """Several packages' rows, in one transaction."""
+        ids = list(package_ids)
         with self._write() as session:
-            for table in (*_PARSE_TABLES, PackageFileRow):
-                session.execute(delete(table).where(table.package_id == package_id))
-            session.execute(delete(PackageRow).where(PackageRow.id == package_id))
+            for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+                chunk = ids[start : start + 500]
+                delete_search_index(session.connection(), chunk)
+                for table in (*_PARSE_TABLES, PackageFileRow):
+                    session.execute(delete(table).where(table.package_id.in_(chunk)))
+                session.execute(delete(PackageRow).where(PackageRow.id.in_(chunk)))
 
     # ---- reading ---------------------------------------------------------
 

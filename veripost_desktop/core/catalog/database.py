@@ -119,5 +119,10 @@ def open_engines(path: Path) -> tuple[Engine, Engine]:
     """(read engine, write engine), migrated to the current schema."""
     path.parent.mkdir(parents=True, exist_ok=True)
     write_engine = _make_engine(path, immediate=True)
-    migrate(write_engine, path)
+    try:
+        migrate(write_engine, path)
+    except BaseException:
+        # Close the file before anyone moves it aside (Windows refuses to move an open file).
+        write_engine.dispose()
+        raise
     return _make_engine(path, immediate=False), write_engine

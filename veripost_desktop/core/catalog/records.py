@@ -54,6 +54,13 @@ class PackageRecord:
     post_extension: str | None = None
     warning_count: int | None = None
     owner_token: str | None = None
+    # Who stored it (from its manifest for packages other desktops uploaded).
+    uploaded_by: str | None = None
+    uploaded_host: str | None = None
+    # The ETag of its package.json once published; None while not published.
+    manifest_etag: str | None = None
+    # Which reading of the sources made its sections (None: not read here).
+    reading_version: int | None = None
 
 
 @dataclass(frozen=True)

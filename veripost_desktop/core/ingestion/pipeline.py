@@ -29,6 +29,7 @@ from veripost_desktop.core.ingestion.parsing_step import run_parsing_step
 from veripost_desktop.core.ingestion.storing_step import run_storing_step
 from veripost_desktop.core.ingestion.validating_step import run_validating_step, sha256_of_file
 from veripost_desktop.core.storage.object_store import ObjectStore, package_prefix
+from veripost_desktop.core.team.publishing import publish
 from veripost_desktop.core.zip_validation import ValidationResult, inspect_zip
 
 log = logging.getLogger(__name__)
@@ -135,7 +136,9 @@ class IngestionPipeline:
             if not self.catalog.record_analysis(package_id, job_id, analysis):
                 raise _Superseded
 
-            move_to(PackageStatus.READY)
+            # Last: the manifest tells the team the package is whole.
+            manifest = publish(self.catalog, self.store, package_id)
+            move_to(PackageStatus.READY, manifest_etag=manifest.etag)
         except _Superseded:
             log.info("package %s job %s superseded; stopping quietly", package_id, job_id)
         except BaseException as exc:  # noqa: BLE001 - every ending must be recorded
