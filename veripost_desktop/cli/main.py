@@ -230,6 +230,23 @@ def cmd_download(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
+def _restore_catalog(services: Services) -> None:
+    """The catalog was damaged and replaced by an empty one: fill it from storage."""
+    from veripost_desktop.core.team.refresh import refresh_catalog
+
+    print(
+        f"warning: the catalog was damaged; it was moved to {services.recovered_catalog} "
+        "and a new one is filled from storage.",
+        file=sys.stderr,
+    )
+    try:
+        report = refresh_catalog(services.catalog, services.store)
+    except VeriPostError as exc:
+        _print_error(exc.error, prefix="warning: the packages could not be brought back now: ")
+        return
+    print(f"warning: {report.added} package(s) came back from storage.", file=sys.stderr)
+
+
 # ---- parsing and dispatch ---------------------------------------------------
 
 
@@ -313,6 +330,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if run is not None and not getattr(args, "needs_services", True):
             return int(run(args, settings))
         services = open_services(settings)
+        if services.recovered_catalog is not None and args.command != "sync":
+            _restore_catalog(services)
         if run is not None:
             return int(run(args, services))
         handler = {

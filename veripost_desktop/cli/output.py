@@ -68,6 +68,8 @@ def package_json(p: PackageRecord) -> dict[str, Any]:
         "detail": p.error_detail,
         "created_at": p.created_at.isoformat(),
         "updated_at": p.updated_at.isoformat(),
+        "uploaded_by": p.uploaded_by,
+        "uploaded_host": p.uploaded_host,
     }
 
 

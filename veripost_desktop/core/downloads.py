@@ -80,6 +80,26 @@ def _copy_checked(
         )
 
 
+def read_verified(
+    store: ObjectStore, record: FileRecord, cancel: CancelCheck | None = None
+) -> bytes:
+    """A stored file's bytes in memory, raising ``checksum_mismatch`` unless
+    they are the catalog's (size and SHA-256). For files that are read, not
+    saved: sources parsed again, compared or indexed."""
+    import io
+
+    out = io.BytesIO()
+    _copy_checked(
+        store,
+        record,
+        out,
+        mismatch_message="A stored file does not match what was uploaded, so it was not read.",
+        cancel_detail=record.object_key,
+        cancel=cancel,
+    )
+    return out.getvalue()
+
+
 def download_file(
     catalog: Catalog,
     store: ObjectStore,

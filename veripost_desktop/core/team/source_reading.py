@@ -1,0 +1,112 @@
+"""Reading stored posts again, from storage: the background pass that gives
+every ready package the current reading (sections, hashes, search index).
+
+Packages another desktop uploaded arrive from their manifests with counts but
+no sections; packages stored before a reading gained something (an index, a
+hash) hold an older one. Both have ``reading_version`` below
+``READING_VERSION``. This pass reads their text files from the store, each
+checked by SHA-256 against the catalog, parses them exactly as the ingestion's
+parsing step does (``analyse_package``), and records the reading. A package
+whose files cannot be read is skipped and reported; it is tried again at the
+next pass.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from veripost_desktop.core.catalog import Catalog, PackageStatus
+from veripost_desktop.core.catalog.catalog import READING_VERSION
+from veripost_desktop.core.catalog.models import PackageRow
+from veripost_desktop.core.downloads import read_verified
+from veripost_desktop.core.errors import ErrorCode, UserError, VeriPostError, as_user_error
+from veripost_desktop.core.storage.object_store import ObjectStore
+from veripost_desktop.core.upg.package_analysis import analyse_package
+from veripost_desktop.core.upg.zip_package import is_parsed
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ReadingReport:
+    read: int = 0
+    failed: list[tuple[str, UserError]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"{self.read} package(s) read from storage"
+        if self.failed:
+            text += f", {len(self.failed)} could not be read"
+        return text
+
+
+def packages_to_read(catalog: Catalog) -> list[str]:
+    """Ready packages whose reading is missing or older than READING_VERSION."""
+    stmt = (
+        select(PackageRow.id)
+        .where(
+            PackageRow.status == PackageStatus.READY.value,
+            or_(
+                PackageRow.reading_version.is_(None),
+                PackageRow.reading_version < READING_VERSION,
+            ),
+        )
+        .order_by(PackageRow.created_at)
+    )
+    with Session(catalog.read_engine) as session, session.begin():
+        return list(session.scalars(stmt))
+
+
+def read_package_from_store(
+    catalog: Catalog,
+    store: ObjectStore,
+    package_id: str,
+    cancel: Callable[[], bool] | None = None,
+) -> bool:
+    """Read one package's sources from storage and record the reading.
+    Returns False when the package changed meanwhile (removed, retried)."""
+    package = catalog.get_package(package_id)
+    files: dict[str, bytes] = {}
+    for record in catalog.list_files(package_id):
+        parse = is_parsed(record.extension, record.size_bytes)
+        files[record.filename] = read_verified(store, record, cancel) if parse else b""
+    analysis = analyse_package(files)
+    return catalog.record_analysis(package_id, package.job_id, analysis)
+
+
+def read_outdated_packages(
+    catalog: Catalog,
+    store: ObjectStore,
+    *,
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
+    limit: int | None = None,
+) -> ReadingReport:
+    report = ReadingReport()
+    ids = packages_to_read(catalog)
+    if limit is not None:
+        ids = ids[:limit]
+    for done, package_id in enumerate(ids, start=1):
+        if cancel is not None and cancel():
+            break
+        try:
+            if read_package_from_store(catalog, store, package_id, cancel):
+                report.read += 1
+        except VeriPostError as exc:
+            if exc.code in (ErrorCode.STORAGE_UNAVAILABLE, ErrorCode.CANCELLED):
+                raise
+            if exc.code != ErrorCode.PACKAGE_NOT_FOUND:  # removed meanwhile: nothing to read
+                log.warning("could not read package %s: %s (%s)", package_id, exc.code, exc.detail)
+                report.failed.append((package_id, exc.error))
+        except Exception as exc:  # noqa: BLE001 - one bad package never stops the pass
+            log.exception("could not read package %s", package_id)
+            report.failed.append((package_id, as_user_error(exc)))
+        if progress is not None:
+            progress(done, len(ids))
+    return report
