@@ -1,0 +1,272 @@
+"""Search inside every stored post (issue 14), on the real corpus files:
+hits against a plain line scan, filters, the limit, removal, a catalog read
+again from storage, cancelling, a bad regular expression."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.search_helpers import TORMACH, ScanHit, plain_scan, write_zip
+from veripost_desktop.core.catalog.catalog import READING_VERSION
+from veripost_desktop.core.config import Settings
+from veripost_desktop.core.errors import ErrorCode, VeriPostError
+from veripost_desktop.core.search.index_writer import delete_index
+from veripost_desktop.core.search.search_query import (
+    SearchRequest,
+    SearchResult,
+    search,
+    searched_extensions,
+)
+from veripost_desktop.core.services import Services, open_services
+from veripost_desktop.core.upg import analyse_package
+
+FOLDERS = ("GRBL-Post", "SCL-SW-GRBL-1_1", TORMACH)
+ALL = 100_000
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator[Services]:
+    """The three corpus packages, ingested through the real pipeline (parse process)."""
+    root = tmp_path_factory.mktemp("search")
+    services = open_services(
+        Settings(data_dir=root / "data", extra_extensions=(".CNF",), parse_workers=1)
+    )
+    for folder in FOLDERS:
+        outcome = services.pipeline.ingest(write_zip(corpus_dir, folder, root / f"{folder}.zip"))
+        assert outcome.ok, outcome.error
+    yield services
+    services.close()
+
+
+# Corpus folder -> package name (the name of the package's .SRC).
+PACKAGE_NAMES = {
+    "GRBL-Post": "GRBL-Post",
+    "SCL-SW-GRBL-1_1": "SCL-SW-GRBL-1_1",
+    TORMACH: "Tormach PCNC1100 Series 3",
+}
+
+
+def names(services: Services) -> dict[str, str]:
+    assert {p.name for p in services.catalog.list_packages()} == set(PACKAGE_NAMES.values())
+    return PACKAGE_NAMES
+
+
+def run(services: Services, text: str, **options: object) -> SearchResult:
+    request = SearchRequest(text=text, **options)  # type: ignore[arg-type]
+    return search(services.catalog.read_engine, request)
+
+
+def as_scan(result: SearchResult) -> list[ScanHit]:
+    return [
+        ScanHit(h.package_name, h.file, h.line, h.section, h.commented_out, h.text)
+        for h in result.hits
+    ]
+
+
+QUERIES = [
+    "rapid z",  # mixed case, in many sections
+    "<G:ABSINC>",  # < > : as plain characters
+    "<F!>",  # and !
+    '"A" indexer',  # quotes (in the Tormach .CNF: not searched by default)
+    "five_axis_rapid_z_move",  # only in a commented-out section's header
+    "Metric_Shift",  # in the preamble, before the first header
+    "no such text in any post 42",  # no hit at all
+    "Z",  # 1 character: a scan
+    "m:",  # 2 characters: a scan
+    "*FANUC",  # *, in the preamble
+    ":section=",  # every header
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_hits_are_those_of_a_plain_line_scan(
+    indexed: Services, corpus_dir: Path, query: str
+) -> None:
+    expected = plain_scan(corpus_dir, names(indexed), query)
+    result = run(indexed, query, limit=ALL)
+    assert as_scan(result) == expected
+    assert result.total_hits == len(expected) and not result.truncated
+    assert result.query == query
+    for hit in result.hits:
+        assert hit.spans and all(hit.text[a:b].lower() == query.lower() for a, b in hit.spans), hit
+
+
+def test_the_queries_cover_what_the_issue_asks(indexed: Services, corpus_dir: Path) -> None:
+    # Guards the list above: each query shows what it claims to show.
+    scan = {q: plain_scan(corpus_dir, names(indexed), q) for q in QUERIES}
+    assert scan["no such text in any post 42"] == []
+    commented = scan["five_axis_rapid_z_move"]
+    assert commented and all(h.commented_out for h in commented)
+    preamble = scan["Metric_Shift"]
+    assert preamble and all(h.section is None for h in preamble)
+    assert len(scan["Z"]) > 100 and len(scan["m:"]) > 10
+    assert scan['"A" indexer'] == []  # the .CNF is not a searched type by default
+
+
+@pytest.mark.parametrize("pattern", [r"<G:8[15]>", r"^\*:section=five", r"CALL\(CALC_\w+\)", r"^$"])
+def test_regex_hits_are_those_of_a_plain_line_scan(
+    indexed: Services, corpus_dir: Path, pattern: str
+) -> None:
+    expected = plain_scan(corpus_dir, names(indexed), pattern, regex=True)
+    result = run(indexed, pattern, regex=True, limit=ALL)
+    assert expected
+    assert as_scan(result) == expected and result.total_hits == len(expected)
+
+
+def test_an_invalid_regex_is_a_friendly_error(indexed: Services) -> None:
+    with pytest.raises(VeriPostError) as caught:
+        run(indexed, "<G:8[15>", regex=True)
+    assert caught.value.error.code == ErrorCode.INVALID_QUERY
+    assert "regular expression" in caught.value.error.message
+    with pytest.raises(VeriPostError) as caught:
+        run(indexed, "")
+    assert caught.value.error.code == ErrorCode.INVALID_QUERY
+
+
+def test_the_limit_keeps_the_first_hits_and_counts_them_all(
+    indexed: Services, corpus_dir: Path
+) -> None:
+    expected = plain_scan(corpus_dir, names(indexed), "=")  # 1 character: a scan
+    assert len(expected) > 1000
+    result = run(indexed, "=")  # the default limit
+    assert len(result.hits) == 1000 and result.truncated
+    assert result.total_hits == len(expected)
+    assert as_scan(result) == expected[:1000]
+    indexed_query = plain_scan(corpus_dir, names(indexed), ":T:")  # from the index
+    small = run(indexed, ":t:", limit=7)
+    assert as_scan(small) == indexed_query[:7] and small.truncated
+    assert small.total_hits == len(indexed_query)
+    exact = run(indexed, ":t:", limit=len(indexed_query))
+    assert len(exact.hits) == len(indexed_query) and not exact.truncated
+    short = run(indexed, "z", limit=3)
+    assert len(short.hits) == 3 and short.truncated and short.total_hits > 100
+
+
+def test_filters(indexed: Services, corpus_dir: Path) -> None:
+    packages = {p.name: p for p in indexed.catalog.list_packages()}
+    grbl = packages["GRBL-Post"]
+    only_grbl = run(indexed, "rapid z", limit=ALL, package_id=grbl.id)
+    assert as_scan(only_grbl) == plain_scan(corpus_dir, {"GRBL-Post": "GRBL-Post"}, "rapid z")
+
+    lib_only = run(indexed, "CALC_", limit=ALL, file_type="LIB")
+    assert lib_only.hits and {h.file[-4:] for h in lib_only.hits} == {".LIB"}
+    assert as_scan(lib_only) == plain_scan(corpus_dir, names(indexed), "CALC_", extensions={".LIB"})
+    assert run(indexed, "CALC_", file_type=".lib", limit=ALL).total_hits == lib_only.total_hits
+
+    # Machine and controller: contained, any case; system: equal, any case.
+    generic = run(indexed, "rapid z", limit=ALL, machine="generic cnc")
+    assert {h.package_name for h in generic.hits} == {"SCL-SW-GRBL-1_1"}
+    rscnc = run(indexed, "rapid z", limit=ALL, machine="RSCNC32", controller="grbl")
+    assert {h.package_name for h in rscnc.hits} == {"GRBL-Post", PACKAGE_NAMES[TORMACH]}
+    assert (
+        run(indexed, "rapid z", limit=ALL, system="mill").total_hits
+        == run(indexed, "rapid z", limit=ALL).total_hits
+    )
+    assert run(indexed, "rapid z", system="LATHE").total_hits == 0
+
+
+def test_extra_text_types_of_the_settings_are_searched_never_the_ctl(
+    indexed: Services, corpus_dir: Path
+) -> None:
+    extensions = searched_extensions((".cnf", ".CTL"))
+    assert ".CNF" in extensions and ".CTL" not in extensions
+    result = run(indexed, '"A" indexer', limit=ALL, extensions=extensions)
+    expected = plain_scan(corpus_dir, names(indexed), '"A" indexer', extensions={".CNF", ".SRC"})
+    assert expected and as_scan(result) == expected
+    assert [h.file for h in result.hits] == ["Tormach PCNC1100 Series 3.CNF"]
+    # The compiled post's bytes are never indexed, whatever the type list says.
+    assert run(indexed, "a", extensions=(".CTL",)).total_hits == 0
+
+
+def test_cancelling_stops_the_search(indexed: Services) -> None:
+    with pytest.raises(VeriPostError) as caught:
+        search(indexed.catalog.read_engine, SearchRequest("e"), cancel=lambda: True)
+    assert caught.value.error.code == ErrorCode.CANCELLED
+
+
+def index_counts(path: Path) -> tuple[int, int, int]:
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')")
+        return tuple(
+            db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("search_files", "search_lines", "search_fts_idx")
+        )  # type: ignore[return-value]
+
+
+def test_removing_a_package_removes_its_hits(tmp_path: Path, corpus_dir: Path) -> None:
+    services = open_services(Settings(data_dir=tmp_path / "data", parse_workers=0))
+    try:
+        ids = {}
+        for folder in ("GRBL-Post", "SCL-SW-GRBL-1_1"):
+            outcome = services.pipeline.ingest(
+                write_zip(corpus_dir, folder, tmp_path / f"{folder}.zip")
+            )
+            assert outcome.package is not None
+            ids[folder] = outcome.package.id
+        before = run(services, "rapid z", limit=ALL)
+        assert {h.package_name for h in before.hits} == {"GRBL-Post", "SCL-SW-GRBL-1_1"}
+        files_before, lines_before, _ = index_counts(services.catalog.path)
+
+        services.catalog.delete_package(ids["GRBL-Post"])
+        after = run(services, "rapid z", limit=ALL)
+        assert as_scan(after) == plain_scan(
+            corpus_dir, {"SCL-SW-GRBL-1_1": "SCL-SW-GRBL-1_1"}, "rapid z"
+        )
+        files_after, lines_after, _ = index_counts(services.catalog.path)
+        grbl_lines = sum(
+            len((corpus_dir / "GRBL-Post" / n).read_bytes().split(b"\n")) - 1
+            for n in ("GRBL-Post.SRC", "GRBL-Post.LIB", "GRBL-Post.lng")
+        )
+        assert (files_after, lines_after) == (files_before - 3, lines_before - grbl_lines)
+
+        services.catalog.clear_files(ids["SCL-SW-GRBL-1_1"])
+        assert run(services, "rapid z").total_hits == 0
+        assert index_counts(services.catalog.path)[:2] == (0, 0)
+    finally:
+        services.close()
+
+
+def test_a_catalog_from_before_the_index_is_filled_by_reading_again(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    """Packages recorded before the index (reading_version below 2) are read
+    again from storage by the lead's background pass: simulated here with the
+    same two calls, analyse_package and record_analysis."""
+    services = open_services(
+        Settings(data_dir=tmp_path / "data", extra_extensions=(".CNF",), parse_workers=0)
+    )
+    try:
+        for folder in FOLDERS:
+            assert services.pipeline.ingest(
+                write_zip(corpus_dir, folder, tmp_path / f"{folder}.zip")
+            ).ok
+        expected = as_scan(run(services, "<G:ABSINC>", limit=ALL))
+        assert expected
+        # As a catalog of the previous reading: no index rows, reading_version 1.
+        with services.catalog.write_engine.begin() as conn:
+            delete_index(conn, [p.id for p in services.catalog.list_packages()])
+            conn.exec_driver_sql("UPDATE packages SET reading_version = 1")
+        assert run(services, "<G:ABSINC>").total_hits == 0
+        assert index_counts(services.catalog.path)[:2] == (0, 0)
+
+        stale = [
+            p
+            for p in services.catalog.list_packages()
+            if p.reading_version is None or p.reading_version < READING_VERSION
+        ]
+        assert len(stale) == 3
+        for package in stale:
+            files = {
+                f.filename: b"".join(services.store.iter_chunks(f.object_key))
+                for f in services.catalog.list_files(package.id)
+            }
+            analysis = analyse_package(files)
+            assert services.catalog.record_analysis(package.id, package.job_id, analysis)
+        assert as_scan(run(services, "<G:ABSINC>", limit=ALL)) == expected
+        assert {p.reading_version for p in services.catalog.list_packages()} == {2}
+    finally:
+        services.close()

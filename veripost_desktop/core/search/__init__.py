@@ -1,0 +1,1 @@
+"""Search inside every stored post (issue 14): the index the parsing step fills, and its queries."""
