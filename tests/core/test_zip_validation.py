@@ -839,6 +839,32 @@ def test_member_stream_reads_like_an_upload_does(tmp_path: Path) -> None:
         assert bytes(got_a) == GRBL_SRC and bytes(got_b) == GRBL["GRBL-Post.LIB"]
 
 
+def test_member_streams_read_in_parallel_threads_through_handles_of_their_own(
+    tmp_path: Path,
+) -> None:
+    # The storing step uploads the members of one ZIP from several threads.
+    from concurrent.futures import ThreadPoolExecutor
+
+    zip_path = corpus_package_zip(tmp_path, compression=zipfile.ZIP_STORED)
+    result = inspect_zip(zip_path)
+    with zipfile.ZipFile(zip_path) as zf:
+
+        def read_small(member: ZipMember) -> bytes:
+            out = bytearray()
+            with closing(open_member_stream(zf, member)) as stream:
+                while chunk := stream.read(97):  # many reads, each one a chance to interleave
+                    out += chunk
+            return bytes(out)
+
+        members = [m for m in result.members for _ in range(4)]
+        with ThreadPoolExecutor(8) as pool:
+            got = list(pool.map(read_small, members))
+    assert got == [GRBL[m.name] for m in members]
+    # Each stream closed its own handle: the ZIP can be removed (Windows too).
+    zip_path.unlink()
+    assert not zip_path.exists()
+
+
 def test_member_stream_checks_crc_before_the_last_byte(tmp_path: Path) -> None:
     # An upload that knows the length never reads to EOF, so the last chunk
     # itself must carry the CRC failure.

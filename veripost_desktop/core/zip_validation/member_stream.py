@@ -6,6 +6,10 @@ bomb can allocate gigabytes, and (b) silently stops at the size in the header,
 so a member holding more data than its header says goes unnoticed. zipfile
 still parses the central directory; this module reads the local header and the
 compressed bytes itself.
+
+Each stream reads through a file handle of its own, opened on the ZIP's path
+and closed with the stream: the storing step's threads read members of one
+ZIP at the same time, and no handle (nor lock) is shared with zipfile.
 """
 
 from __future__ import annotations
@@ -14,10 +18,10 @@ import bz2
 import io
 import lzma
 import struct
-import threading
 import zipfile
 import zlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import IO, Any, BinaryIO, Protocol, cast
 
 from veripost_desktop.core.config import ZipLimits
@@ -52,24 +56,21 @@ _OPEN_ERRORS: tuple[type[BaseException], ...] = (*DECODE_ERRORS, UnicodeDecodeEr
 
 
 class _CompressedBytes:
-    """The member's compressed bytes. Each read seeks first, under zipfile's
-    lock, so zipfile readers sharing the handle are not disturbed."""
+    """The member's compressed bytes, read in order from the stream's own handle."""
 
-    def __init__(self, fp: IO[bytes], lock: Any, start: int, length: int, label: str) -> None:
-        self._fp, self._lock, self._pos, self.left, self._label = fp, lock, start, length, label
+    def __init__(self, fp: IO[bytes], start: int, length: int, label: str) -> None:
+        fp.seek(start)
+        self._fp, self.left, self._label = fp, length, label
 
     def read(self, n: int) -> bytes:
         n = min(n, self.left)
         if n <= 0:
             return b""
-        with self._lock:
-            self._fp.seek(self._pos)
-            data = self._fp.read(n)
+        data = self._fp.read(n)
         if len(data) != n:
             raise refusals.fail(
                 refusals.corrupt_member(self._label, "the file ends inside its data")
             )
-        self._pos += n
         self.left -= n
         return data
 
@@ -158,8 +159,11 @@ class MemberStream(io.RawIOBase):
     consumer that knows the length (an S3 upload) never reads to EOF.
     """
 
-    def __init__(self, decoder: _Decoder, size: int, crc: int, label: str) -> None:
+    def __init__(
+        self, decoder: _Decoder, size: int, crc: int, label: str, source: IO[bytes]
+    ) -> None:
         super().__init__()
+        self._source = source  # the handle the decoder reads: closed with the stream
         self._decoder = decoder
         self._size = size
         self._expected_crc = crc
@@ -171,6 +175,12 @@ class MemberStream(io.RawIOBase):
 
     def readable(self) -> bool:
         return True
+
+    def close(self) -> None:
+        try:
+            self._source.close()
+        finally:
+            super().close()
 
     def read(self, size: int | None = -1) -> bytes:
         if self.closed:
@@ -235,17 +245,14 @@ class MemberStream(io.RawIOBase):
         self._done = True
 
 
-def _data_start(fp: IO[bytes], lock: Any, info: zipfile.ZipInfo, label: str) -> int:
-    with lock:
-        fp.seek(info.header_offset)
-        header = fp.read(_LOCAL_HEADER.size)
-        if len(header) != _LOCAL_HEADER.size or header[:4] != LOCAL_HEADER_SIGNATURE:
-            raise refusals.fail(
-                refusals.corrupt_member(label, "no local file header where expected")
-            )
-        fields = _LOCAL_HEADER.unpack(header)
-        flags, name_len, extra_len = fields[2], fields[9], fields[10]
-        raw_name = fp.read(name_len)
+def _data_start(fp: IO[bytes], info: zipfile.ZipInfo, label: str) -> int:
+    fp.seek(info.header_offset)
+    header = fp.read(_LOCAL_HEADER.size)
+    if len(header) != _LOCAL_HEADER.size or header[:4] != LOCAL_HEADER_SIGNATURE:
+        raise refusals.fail(refusals.corrupt_member(label, "no local file header where expected"))
+    fields = _LOCAL_HEADER.unpack(header)
+    flags, name_len, extra_len = fields[2], fields[9], fields[10]
+    raw_name = fp.read(name_len)
     name = raw_name.decode("utf-8" if flags & _FLAG_UTF8 else "cp437")
     # zipfile refuses this too: a reader trusting local headers would see another file.
     if name != info.orig_filename:
@@ -261,7 +268,8 @@ def _data_start(fp: IO[bytes], lock: Any, info: zipfile.ZipInfo, label: str) -> 
 def open_member_stream(
     zf: zipfile.ZipFile, member: ZipMember, *, limits: ZipLimits | None = None
 ) -> BinaryIO:
-    """A stream of ``member``'s data from an open ``zf``.
+    """A stream of ``member``'s data from an open ``zf`` (opened from a file
+    on disk: the stream reads it through a handle of its own).
 
     Raises ``VeriPostError``: ``too_large`` if the member is over the limits or
     its data runs past its header's size, ``corrupt_zip`` on a CRC failure,
@@ -269,9 +277,8 @@ def open_member_stream(
     """
     limits = limits or ZipLimits()
     label = f"{zf.filename or 'ZIP'}: {show(member.path_in_zip)}"
-    fp = zf.fp
-    if fp is None:
-        raise ValueError("open_member_stream needs an open ZipFile")
+    if not isinstance(zf.filename, str) or not zf.filename:
+        raise ValueError("open_member_stream needs a ZipFile opened from a file on disk")
     try:
         info = zf.getinfo(member.zip_name)
     except KeyError:
@@ -298,18 +305,24 @@ def open_member_stream(
         if error is not None:
             raise refusals.fail(error)
 
-    # zipfile's readers take this lock around seek+read on the shared handle.
-    lock = getattr(zf, "_lock", None) or threading.RLock()
+    path = Path(zf.filename)
     try:
-        start = _data_start(fp, lock, info, label)
-        raw = _CompressedBytes(fp, lock, start, info.compress_size, label)
+        fp = path.open("rb")
+    except OSError as exc:
+        raise refusals.fail(refusals.file_not_found(path, str(exc))) from exc
+    try:
+        start = _data_start(fp, info, label)
+        raw = _CompressedBytes(fp, start, info.compress_size, label)
         decoder = _make_decoder(info.compress_type, raw, member.size, label)
-    except VeriPostError:
+    except BaseException as exc:
+        fp.close()
+        if isinstance(exc, _OPEN_ERRORS):
+            raise refusals.fail(
+                refusals.corrupt_member(label, f"{type(exc).__name__}: {exc}")
+            ) from exc
         raise
-    except _OPEN_ERRORS as exc:
-        raise refusals.fail(refusals.corrupt_member(label, f"{type(exc).__name__}: {exc}")) from exc
     # A RawIOBase is what BinaryIO promises to callers (read(n), close()).
-    return cast(BinaryIO, MemberStream(decoder, member.size, info.CRC, label))
+    return cast(BinaryIO, MemberStream(decoder, member.size, info.CRC, label, fp))
 
 
 def _ratio_error(member: ZipMember, limits: ZipLimits) -> UserError | None:
