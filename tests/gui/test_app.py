@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -62,6 +63,7 @@ def test_create_main_window_reads_the_environment(
             "Package ID",
             "Job ID",
             "Added",
+            "Uploaded by",
         ]
         assert window.acceptDrops()
     finally:
@@ -128,7 +130,10 @@ def test_setup_logging_writes_the_log_file_without_secrets(tmp_path: Path) -> No
         logging.getLogger("veripost_desktop.test").warning("key is hunter2-secret, visible?")
         for handler in root.handlers:
             handler.flush()
-        text = (tmp_path / "logs" / "veripost.log").read_text(encoding="utf-8")
+        # This process's own file (veripost-<start>-<pid>.log), no other.
+        (log_file,) = (tmp_path / "logs").glob("veripost-*.log")
+        assert log_file.name.endswith(f"-{os.getpid()}.log")
+        text = log_file.read_text(encoding="utf-8")
         assert "visible?" in text
         assert "hunter2-secret" not in text
     finally:

@@ -24,6 +24,7 @@ from veripost_desktop.gui.package_table_model import (
     COL_SECTIONS,
     COL_SIZE,
     COL_STATUS,
+    COL_UPLOADED_BY,
     COL_WARNINGS,
     HEADERS,
     PackageRecordRole,
@@ -70,8 +71,8 @@ def cell(model: PackageTableModel, row: int, column: int, role: int = DISPLAY) -
 
 def test_rows_columns_and_headers(model: PackageTableModel) -> None:
     assert model.rowCount() == 3
-    assert model.columnCount() == len(HEADERS) == 12
-    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(12)] == [
+    assert model.columnCount() == len(HEADERS) == 13
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(13)] == [
         "Name",
         "Status",
         "Warnings",
@@ -84,8 +85,17 @@ def test_rows_columns_and_headers(model: PackageTableModel) -> None:
         "Package ID",
         "Job ID",
         "Added",
+        "Uploaded by",
     ]
     assert model.rowCount(model.index(0, 0)) == 0  # a table, not a tree
+
+
+def test_the_uploader_is_shown_with_the_computer_on_hover(qapp: object) -> None:
+    m = PackageTableModel()
+    m.set_packages([replace(record(1), uploaded_by="ann", uploaded_host="CAM-PC-7"), record(2)])
+    assert cell(m, 0, COL_UPLOADED_BY) == "ann"
+    assert cell(m, 0, COL_UPLOADED_BY, Qt.ItemDataRole.ToolTipRole) == "ann on CAM-PC-7"
+    assert cell(m, 1, COL_UPLOADED_BY) == ""
 
 
 def test_cells_show_the_record(model: PackageTableModel) -> None:

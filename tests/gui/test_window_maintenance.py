@@ -74,6 +74,7 @@ def test_menus_toolbar_and_context_menu(
     names = [a.objectName() for a in toolbar.actions() if not a.isSeparator()]
     assert names == [
         "addPackagesAction",
+        "refreshAction",
         "viewSourceAction",
         "retryAction",
         "cancelIngestionAction",

@@ -37,6 +37,7 @@ _FALLBACKS: dict[str, tuple[str, QStyle.StandardPixmap]] = {
     "download": ("document-save", QStyle.StandardPixmap.SP_DialogSaveButton),
     "view-source": ("text-x-generic", QStyle.StandardPixmap.SP_FileDialogContentsView),
     "retry": ("view-refresh", QStyle.StandardPixmap.SP_BrowserReload),
+    "refresh": ("view-refresh", QStyle.StandardPixmap.SP_BrowserReload),
     "remove": ("edit-delete", QStyle.StandardPixmap.SP_TrashIcon),
     "verify": ("emblem-default", QStyle.StandardPixmap.SP_DialogApplyButton),
     "cancel": ("process-stop", QStyle.StandardPixmap.SP_DialogCancelButton),

@@ -53,6 +53,7 @@ from veripost_desktop.gui.services_lifecycle import ServicesLifecycle
 from veripost_desktop.gui.settings_persistence import app_qsettings
 from veripost_desktop.gui.source_viewers import SourceViewers
 from veripost_desktop.gui.table_views import file_table_view, package_table_view
+from veripost_desktop.gui.team_refresh import TeamRefresh
 from veripost_desktop.gui.window_actions import build_menus, window_actions
 from veripost_desktop.gui.window_layout import build_layout
 from veripost_desktop.gui.window_state import restore_window_state, save_window_state
@@ -96,6 +97,11 @@ class MainWindow(QMainWindow):
         self.maintenance = MaintenanceController(services, self.package_model, pool, self)
         self.source_viewers = SourceViewers(services, pool, self)
         self.lifecycle = ServicesLifecycle(self, pool, self._qsettings)
+        self.team_refresh = TeamRefresh(
+            lambda: self._services, self.package_model, pool, self.show_status, self
+        )
+        if services.recovered_catalog is not None:
+            self.team_refresh.restored_catalog(services.recovered_catalog)
         self.batch = BatchTracker(self.ingestion, self.package_model, self)
 
         self.drop_area = DropArea(self)
@@ -162,6 +168,9 @@ class MainWindow(QMainWindow):
             self.zip_export.action,
         )
         self.package_menu, self.help_menu, self.toolbar = menus.package, menus.help, menus.toolbar
+        # Refresh from storage sits with Add packages: both bring packages in.
+        menus.file.insertAction(menus.file.actions()[1], self.team_refresh.action)
+        self.toolbar.insertAction(self.toolbar.actions()[1], self.team_refresh.action)
         self._build_status_bar()
         self._connect()
 
@@ -191,6 +200,7 @@ class MainWindow(QMainWindow):
             self.ingestion.busy
             or self.maintenance.active_count > 0
             or self.downloads.active_count > 0
+            or self.team_refresh.busy
         )
 
     # ---- building ----------------------------------------------------------
@@ -226,6 +236,7 @@ class MainWindow(QMainWindow):
         self.ingestion.late_refusals.connect(self._show_refusals)
         self.maintenance.removed.connect(self._on_package_removed)
         self.lifecycle.settled.connect(self._on_settled)
+        self.team_refresh.packagesRead.connect(self._on_packages_read)
         self.lifecycle.reopened.connect(self.servicesReopened)
 
     # ---- start-up and services ---------------------------------------------
@@ -242,6 +253,8 @@ class MainWindow(QMainWindow):
         if self.settled_at_start is None:
             self.settled_at_start = records
             self.startupSettled.emit(records)
+        # Then what the team did meanwhile (and the backfill of old packages).
+        self.team_refresh.refresh()
 
     def use_services(self, services: Services) -> None:
         """Run on ``services`` from now on (Settings were saved); nothing may run."""
@@ -252,6 +265,7 @@ class MainWindow(QMainWindow):
         self.source_viewers.set_services(services)
         self.package_model.set_warning_lookup(services.catalog.list_warnings)
         self.storage_label.setText(f"Storage: {services.store.description}")
+        self.team_refresh.schedule()
         self.ingestion.load_packages()
         self._show_package(None)
 
@@ -361,6 +375,11 @@ class MainWindow(QMainWindow):
         if self.file_model.package_id == record.id:
             self._show_package(record)
 
+    def _on_packages_read(self, package_ids: list[str]) -> None:
+        # Sources read from storage: the shown package's sections are known now.
+        if self.file_model.package_id in package_ids:
+            self._show_package(self.package_model.record(self.file_model.package_id))
+
     def _on_package_removed(self, record: PackageRecord) -> None:
         self.show_status(f"Removed {record.name}.")
 
@@ -396,6 +415,7 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         self.lifecycle.close()
+        self.team_refresh.close()
         self.source_viewers.close_all()
         self.ingestion.shutdown()
         self.maintenance.close()

@@ -1,7 +1,7 @@
 """Find in the package table: the proxy that filters (the source model sorts).
 
 A row stays when every word typed in the search box appears (ignoring case)
-in its name, machine, controller or status, and its status belongs to the
+in its name, machine, controller, status or uploader, and its status belongs to the
 chosen status filter. The proxy reads the record of a row straight from the
 source model (no QModelIndex per cell), so filtering a large catalog stays
 quick; a row whose status changes is re-checked by the proxy's dynamic filter
@@ -50,11 +50,17 @@ def search_terms(text: str) -> tuple[str, ...]:
 
 
 def matches(record: PackageRecord, terms: tuple[str, ...]) -> bool:
-    """Every term appears in the name, machine, controller or status."""
+    """Every term appears in the name, machine, controller, status or uploader."""
     if not terms:
         return True
     haystack = "\n".join(
-        (record.name, record.machine or "", record.controller or "", record.status.value)
+        (
+            record.name,
+            record.machine or "",
+            record.controller or "",
+            record.status.value,
+            record.uploaded_by or "",
+        )
     ).casefold()
     return all(term in haystack for term in terms)
 

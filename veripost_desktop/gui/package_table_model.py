@@ -57,6 +57,7 @@ COL_SECTIONS = 8
 COL_PACKAGE_ID = 9
 COL_JOB_ID = 10
 COL_ADDED = 11
+COL_UPLOADED_BY = 12
 
 HEADERS = (
     "Name",
@@ -71,6 +72,7 @@ HEADERS = (
     "Package ID",
     "Job ID",
     "Added",
+    "Uploaded by",
 )
 
 PackageRecordRole = Qt.ItemDataRole.UserRole + 1
@@ -94,6 +96,7 @@ HEADER_TIPS = (
     "The package's id in the catalog (its folder in storage)",
     "The id of the package's last ingestion run",
     "When the package was added",
+    "Who added the package to the team's store, and on which computer (hover)",
 )
 
 _NUMERIC_COLUMNS = frozenset((COL_FILES, COL_SIZE, COL_SECTIONS))
@@ -437,6 +440,8 @@ class PackageTableModel(RecordTableModel):
             return record.job_id
         if column == COL_ADDED:
             return local_time(record.created_at)
+        if column == COL_UPLOADED_BY:
+            return record.uploaded_by or ""
         return ""
 
     def _make_cells(self, record: PackageRecord) -> tuple[str, ...]:
@@ -462,6 +467,8 @@ class PackageTableModel(RecordTableModel):
             return record.error_message or "This package could not be added."
         if column == COL_NAME:
             return record.source_path
+        if column == COL_UPLOADED_BY and record.uploaded_host:
+            return f"{record.uploaded_by or 'unknown'} on {record.uploaded_host}"
         if column == COL_SECTIONS and record.section_count is None:
             return "Not read yet"
         if column == COL_WARNINGS:

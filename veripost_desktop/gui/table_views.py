@@ -26,12 +26,16 @@ _PACKAGE_WIDTHS = {
     packages.COL_PACKAGE_ID: 110,
     packages.COL_JOB_ID: 110,
     packages.COL_ADDED: 125,
+    packages.COL_UPLOADED_BY: 100,
 }
 
 
 def package_table_view(model: packages.PackageTableModel, parent: QWidget) -> QTableView:
     view = table_view("packageTable", model, packages.SortRole, parent, PackageFilterProxy(parent))
     view.setAccessibleName("Packages")
+    # Two packages can be selected (Ctrl / Shift) to compare them; actions on
+    # one package act on the first selected.
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
     view.setAccessibleDescription(
         "Every package in the catalog with its status; the selected package's files and "
         "details are shown below. The context menu key lists what can be done with it."

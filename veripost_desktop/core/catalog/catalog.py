@@ -418,6 +418,18 @@ class Catalog:
         with self._read() as session:
             return [_package_record(r) for r in session.execute(stmt)]
 
+    def packages_by_id(self, package_ids: Iterable[str]) -> list[PackageRecord]:
+        """The packages among ``package_ids`` that exist, in the catalog's list order."""
+        ids = list(package_ids)
+        table = PackageRow.__table__
+        records: list[PackageRecord] = []
+        with self._read() as session:
+            for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+                stmt = select(table).where(table.c.id.in_(ids[start : start + 500]))
+                records.extend(_package_record(r) for r in session.execute(stmt))
+        records.sort(key=lambda r: (r.created_at, r.id))
+        return records
+
     def count_packages(self) -> int:
         with self._read() as session:
             return int(session.scalar(select(func.count()).select_from(PackageRow)) or 0)

@@ -36,8 +36,14 @@ Progress = Callable[[int, int], None]
 
 @dataclass
 class ReadingReport:
-    read: int = 0
+    read_ids: list[str] = field(default_factory=list)
     failed: list[tuple[str, UserError]] = field(default_factory=list)
+    # Packages still to read after this pass (a pass with a limit stops early).
+    remaining: int = 0
+
+    @property
+    def read(self) -> int:
+        return len(self.read_ids)
 
     def summary(self) -> str:
         text = f"{self.read} package(s) read from storage"
@@ -87,17 +93,21 @@ def read_outdated_packages(
     progress: Progress | None = None,
     cancel: Callable[[], bool] | None = None,
     limit: int | None = None,
+    skip: frozenset[str] = frozenset(),
 ) -> ReadingReport:
+    """Read every package that lacks the current reading (at most ``limit``,
+    never those in ``skip``: ones that failed earlier in this session)."""
     report = ReadingReport()
-    ids = packages_to_read(catalog)
-    if limit is not None:
-        ids = ids[:limit]
+    waiting = [p for p in packages_to_read(catalog) if p not in skip]
+    ids = waiting if limit is None else waiting[:limit]
+    report.remaining = len(waiting) - len(ids)
     for done, package_id in enumerate(ids, start=1):
         if cancel is not None and cancel():
+            report.remaining += len(ids) - done + 1
             break
         try:
             if read_package_from_store(catalog, store, package_id, cancel):
-                report.read += 1
+                report.read_ids.append(package_id)
         except VeriPostError as exc:
             if exc.code in (ErrorCode.STORAGE_UNAVAILABLE, ErrorCode.CANCELLED):
                 raise
