@@ -69,7 +69,8 @@ def test_app_icon_ico_is_drawn_from_the_svg(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_build_installer_builds_a_working_one_folder_app() -> None:
     """scripts/build_installer.sh: PyInstaller build, then the built program's
-    --version and --self-test. A few minutes on 2 cores."""
+    --version and --self-test, and the built veripost-cli's --version,
+    validate and ingest of the sample package. A few minutes on 2 cores."""
     result = subprocess.run(
         ["bash", str(ROOT / "scripts" / "build_installer.sh")],
         capture_output=True,
@@ -83,8 +84,14 @@ def test_build_installer_builds_a_working_one_folder_app() -> None:
     assert f"veripost {version}" in result.stdout
     assert "running from a built bundle" in result.stdout
     assert "self-test passed" in result.stdout
+    # The command line, the second program of the same folder.
+    assert f"veripost-cli {version}" in result.stdout
+    assert "OK       " in result.stdout and "(4 files)" in result.stdout  # validate
+    assert "READY    " in result.stdout  # ingest, with its parse process
+    assert "veripost-cli: sample package validated and ingested" in result.stdout
     bundle = ROOT / "dist" / name
     assert (bundle / name).is_file() or (bundle / f"{name}.exe").is_file()
+    assert (bundle / "veripost-cli").is_file() or (bundle / "veripost-cli.exe").is_file()
     internal = bundle / "_internal"
     # Alembic reads the migrations from disk; the icons are loaded as files.
     assert (internal / "veripost_desktop/core/catalog/migrations/env.py").is_file()
