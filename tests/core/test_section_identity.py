@@ -9,8 +9,12 @@ import pytest
 from veripost_desktop.core.upg.section_identity import (
     PREAMBLE_KEY,
     body_hash,
+    copies_hash,
+    key_copies,
+    own_library,
     parse_header,
     section_at,
+    section_hashes,
     split_sections,
 )
 from veripost_desktop.core.upg.text_decoding import decode_text, split_lines
@@ -83,3 +87,34 @@ def test_the_corpus_sources_split_into_their_measured_sections(corpus_dir: Path)
     assert spans[0].is_preamble
     assert spans[-1].end == len(lines)
     assert all(a.end == b.start for a, b in zip(spans, spans[1:], strict=False))
+
+
+def test_a_keys_copies_hash_together() -> None:
+    lines = [":SECTION=S", "x", ":SECTION=T", ":SECTION=S", "y", "*:SECTION=S"]
+    groups = key_copies(split_sections(lines))
+    assert [(k, a, len(v)) for (k, a), v in groups.items()] == [
+        ("S", True, 2),
+        ("T", True, 1),
+        ("S", False, 1),
+    ]
+    both = groups[("S", True)]
+    assert copies_hash(lines, both[:1]) == body_hash(lines[0:2])
+    swapped = [":SECTION=S", "y", ":SECTION=T", ":SECTION=S", "x", "*:SECTION=S"]
+    swapped_copies = key_copies(split_sections(swapped))[("S", True)]
+    assert copies_hash(lines, both) != copies_hash(swapped, swapped_copies)
+    keys = [(k, a) for k, a, _h in section_hashes(lines)]
+    assert keys == [("S", True), ("T", True), ("S", False)]
+
+
+@pytest.mark.parametrize(
+    ("refs", "files", "own"),
+    [
+        ([".\\MINE.LIB", "..\\Masters\\MILL.LIB"], ["P.SRC", "MINE.LIB", "P.LIB"], "MINE.LIB"),
+        (["./mine.lib"], ["post/P.SRC", "post/MINE.LIB"], "post/MINE.LIB"),
+        ([".\\ABSENT.LIB"], ["P.SRC", "p.lib"], "p.lib"),
+        (["C:\\libs\\OTHER.LIB"], ["P.SRC", "OTHER.LIB"], None),
+        ([], ["P.SRC"], None),
+    ],
+)
+def test_the_own_library(refs: list[str], files: list[str], own: str | None) -> None:
+    assert own_library(files[0], refs, files) == own

@@ -13,6 +13,11 @@ and the tests always agree on a section's name and extent.
 - Two bodies are equal when they are equal line by line after line endings
   are normalised, trailing blanks are dropped from each line and trailing
   blank lines are dropped (``normalised_body``); ``body_hash`` hashes that.
+- A key written twice as an active section of one file is one key whose
+  copies are compared together (``copies_hash``): it differs when either
+  copy does.
+- A package's ``.SRC`` is compared with the other's ``.SRC``, and its own
+  ``.LIB`` (``own_library``) with the other's own ``.LIB``.
 
 This differs on purpose from the parser's view (``source_parser.py``), which
 keeps names case-sensitive as UPG-2 does and lets a commented-out header sit
@@ -24,8 +29,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from veripost_desktop.core.upg.library_refs import clean_path, resolved_file_name
 
 PREAMBLE_KEY = "(preamble)"
 
@@ -82,8 +89,8 @@ def split_sections(lines: Sequence[str]) -> list[SectionSpan]:
     spans: list[SectionSpan] = []
     key, active, start = PREAMBLE_KEY, True, 0
     for index, line in enumerate(lines):
-        # Cheap pre-check: every header holds a ':' (most lines do not).
-        if ":" not in line:
+        # Cheap pre-check: every header holds a ':' and a '=' (most lines do not).
+        if "=" not in line or ":" not in line:
             continue
         header = parse_header(line)
         if header is None:
@@ -122,3 +129,66 @@ def section_at(spans: Sequence[SectionSpan], line_index: int) -> SectionSpan | N
     if lo < len(spans) and spans[lo].start <= line_index < spans[lo].end:
         return spans[lo]
     return None
+
+
+def key_copies(spans: Sequence[SectionSpan]) -> dict[tuple[str, bool], list[SectionSpan]]:
+    """The spans of each (key, active) pair, in file order; the dict in order
+    of each pair's first span. A key written twice as an active section is
+    one entry with two copies."""
+    groups: dict[tuple[str, bool], list[SectionSpan]] = {}
+    for span in spans:
+        groups.setdefault((span.key, span.active), []).append(span)
+    return groups
+
+
+def copies_hash(lines: Sequence[str], copies: Sequence[SectionSpan]) -> str:
+    """The hash of a key's copies taken together: equal exactly when both
+    files hold as many copies and each is equal to its counterpart (one copy:
+    its ``body_hash``)."""
+    hashes = [body_hash(lines[s.start : s.end]) for s in copies]
+    if len(hashes) == 1:
+        return hashes[0]
+    return hashlib.sha256("\n".join(hashes).encode("ascii")).hexdigest()
+
+
+def section_hashes(lines: Sequence[str]) -> list[tuple[str, bool, str]]:
+    """``(key, active, copies_hash)`` for every key of a file, active and
+    commented-out apart, in order of first appearance."""
+    groups = key_copies(split_sections(lines))
+    return [(key, active, copies_hash(lines, spans)) for (key, active), spans in groups.items()]
+
+
+# ---- which files of a package are compared --------------------------------
+
+
+def _base_name(filename: str) -> str:
+    return filename.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _stem(filename: str) -> str:
+    name = _base_name(filename)
+    stem, dot, _extension = name.rpartition(".")
+    return stem if dot and stem else name
+
+
+def own_library(
+    src_filename: str, library_paths: Iterable[str], filenames: Iterable[str]
+) -> str | None:
+    """The package's own ``.LIB`` among ``filenames``, or None.
+
+    It is the one the ``.SRC``'s ``:LIBRARY=`` names with a ``.\\`` (or
+    ``./``) path, the first such line that names a file of the package; else
+    the ``.LIB`` with the ``.SRC``'s stem. Names are matched case-insensitively
+    on their last component. ``library_paths`` are the ``:LIBRARY=`` values as
+    written (``LibraryRef.raw``), in file order.
+    """
+    libs = [name for name in filenames if _base_name(name).upper().endswith(".LIB")]
+    by_name = {_base_name(name).upper(): name for name in reversed(libs)}
+    for raw in library_paths:
+        path = clean_path(raw)
+        if path.startswith((".\\", "./")):
+            found = by_name.get(resolved_file_name(path).upper())
+            if found is not None:
+                return found
+    stem = _stem(src_filename).upper()
+    return next((name for name in libs if _stem(name).upper() == stem), None)
