@@ -46,7 +46,11 @@ class SectionChange:
     lines_removed: int
     a_line: int | None  # header line in A, 1-based; None when not in A
     b_line: int | None
-    # The two bodies as they stand (header line first); empty when absent.
+    # The two bodies as compared (header line first; line ends, trailing
+    # blanks and trailing blank lines dropped; the copies of a key written
+    # twice one after the other); empty when absent. For ``uncommented`` /
+    # ``commented_out`` the side where the key is commented out holds that
+    # commented-out section (its header line in a_line / b_line).
     a_body: tuple[str, ...] = ()
     b_body: tuple[str, ...] = ()
     # Indexes into PackageComparison.patterns of the patterns that, together,
@@ -74,6 +78,9 @@ class EditPattern:
     added: str  # the text added ("" when only removed)
     count: int  # how many sections have it
     sections: tuple[str, ...]  # their keys
+    # "removed" / "added": a whole line (its text in removed / added); None:
+    # text within a line.
+    whole_line: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -82,6 +89,7 @@ class EditPattern:
             "added": self.added,
             "count": self.count,
             "sections": list(self.sections),
+            "whole_line": self.whole_line,
         }
 
 
