@@ -283,3 +283,36 @@ def test_a_damaged_catalog_is_moved_aside_and_filled_again_from_storage(
     assert report.added == 2
     assert {p.id for p in reopened.catalog.list_packages()} == ids
     reopened.close()
+
+
+def test_a_refresh_with_nothing_announced_makes_one_request_and_a_full_one_still_lists(
+    team: tuple[Settings, Settings], grbl_zip: Path
+) -> None:
+    from veripost_desktop.core.team.change_marker import MARKER_KEY
+    from veripost_desktop.core.team.refresh import FULL_REFRESH_AT_KEY
+
+    ann, bob = (open_services(s) for s in team)
+    first = ingest(ann, grbl_zip)
+    assert ann.store.get_bytes(MARKER_KEY) is not None  # the ingestion announced it
+    assert refresh_catalog(bob.catalog, bob.store).added == 1
+    quick = refresh_catalog(bob.catalog, bob.store)
+    assert (quick.listed, quick.unchanged, quick.added) == (False, 1, 0)
+
+    # A desktop killed between its manifest and its announcement: the quick
+    # refresh cannot know; a full one (at start, F5 after an hour, --full) does.
+    real = json.loads(ann.store.get_bytes(manifest_key(first)) or b"")
+    silent = str(uuid.uuid4())
+    ann.store.put_bytes(manifest_key(silent), json.dumps({**real, "package_id": silent}).encode())
+    assert refresh_catalog(bob.catalog, bob.store).added == 0
+    hour_ago = (datetime.now(UTC) - timedelta(hours=1, minutes=1)).isoformat()
+    bob.catalog.set_info(FULL_REFRESH_AT_KEY, hour_ago)
+    late = refresh_catalog(bob.catalog, bob.store)
+    assert (late.listed, late.added_ids) == (True, [silent])
+
+    # Removing announces too: the quick refresh drops it.
+    remove_package(ann.catalog, ann.store, ann.lease, first)
+    gone = refresh_catalog(bob.catalog, bob.store)
+    assert (gone.listed, gone.removed_ids) == (True, [first])
+    assert refresh_catalog(bob.catalog, bob.store, full=True).removed == 0
+    ann.close()
+    bob.close()

@@ -6,7 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from veripost_desktop.cli.output import human_size, print_json
+from veripost_desktop.cli.output import print_json
+from veripost_desktop.core.formatting import human_size
 from veripost_desktop.core.services import Services
 from veripost_desktop.core.team.garbage import DEFAULT_OLDER_THAN_HOURS, collect_garbage
 from veripost_desktop.core.team.refresh import RefreshReport, refresh_catalog
@@ -26,6 +27,11 @@ def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
         action="store_true",
         help="only the manifests: do not read the new packages' sources (sections, indexes)",
     )
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="list the whole store even when its change marker says nothing changed",
+    )
     p.set_defaults(run=cmd_sync)
 
     p = sub.add_parser(
@@ -44,9 +50,11 @@ def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
     p.set_defaults(run=cmd_gc)
 
 
-def sync(services: Services, *, read_sources: bool = True) -> tuple[RefreshReport, int]:
+def sync(
+    services: Services, *, read_sources: bool = True, full: bool = False
+) -> tuple[RefreshReport, int]:
     """Refresh, then read the sources of packages that lack the current reading."""
-    report = refresh_catalog(services.catalog, services.store)
+    report = refresh_catalog(services.catalog, services.store, full=full)
     read = 0
     if read_sources:
         read = read_outdated_packages(services.catalog, services.store).read
@@ -54,7 +62,7 @@ def sync(services: Services, *, read_sources: bool = True) -> tuple[RefreshRepor
 
 
 def cmd_sync(args: argparse.Namespace, services: Services) -> int:
-    report, read = sync(services, read_sources=not args.no_read)
+    report, read = sync(services, read_sources=not args.no_read, full=args.full)
     if args.json:
         print_json({**report.to_json(), "read": read})
     else:

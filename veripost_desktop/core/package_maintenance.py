@@ -11,7 +11,9 @@ from veripost_desktop.core.catalog.records import IN_FLIGHT_STATUSES
 from veripost_desktop.core.errors import ErrorCode, VeriPostError
 from veripost_desktop.core.process_lease import ProcessLease
 from veripost_desktop.core.storage.object_store import ObjectStore
+from veripost_desktop.core.team.change_marker import announce_change
 from veripost_desktop.core.team.manifest import manifest_key
+from veripost_desktop.core.team.publishing import host_name
 
 
 @dataclass(frozen=True)
@@ -105,5 +107,7 @@ def remove_package(
             f"package {pkg.id} is {pkg.status.value}",
         )
     store.delete_keys([manifest_key(pkg.id)])
+    if pkg.manifest_etag is not None:  # it was published: tell the team it is gone
+        announce_change(store, "removed", pkg.id, catalog.uploaded_by or "", host_name())
     store.delete_prefix(pkg.storage_prefix)
     catalog.delete_package(package_id)

@@ -49,19 +49,13 @@ class RefreshResult:
     updated: list[PackageRecord]
 
 
-def _refresh(services: Services, progress: Callable[[int, int], None]) -> RefreshResult:
-    report = refresh_catalog(services.catalog, services.store, progress=progress)
+def _refresh(
+    services: Services, progress: Callable[[int, int], None], *, full: bool
+) -> RefreshResult:
+    report = refresh_catalog(services.catalog, services.store, progress=progress, full=full)
     added = services.catalog.packages_by_id(report.added_ids)
-    updated = services.catalog.packages_by_id(
-        [p for p in _updated_ids(report, services) if p not in set(report.added_ids)]
-    )
+    updated = services.catalog.packages_by_id(report.updated_ids)
     return RefreshResult(report, added, updated)
-
-
-def _updated_ids(report: RefreshReport, services: Services) -> list[str]:
-    # Updated rows are few (a manifest rewritten elsewhere); published ones
-    # (backfill) only gained their ETag, which the table does not show.
-    return [] if not report.updated else [r.id for r in services.catalog.list_packages()]
 
 
 class TeamRefresh(QObject):
@@ -92,6 +86,9 @@ class TeamRefresh(QObject):
         self._closed = False
         self._restored_from: Path | None = None
         self._unreadable: set[str] = set()
+        # The first refresh of a window lists the store in full; later ones
+        # skip the listing when the store's change marker says nothing changed.
+        self._listed_once = False
         self.action: QAction = make_action(
             self,
             "refreshAction",
@@ -118,6 +115,7 @@ class TeamRefresh(QObject):
         """(Re)start the periodic refresh on the current settings."""
         minutes = self._services().settings.refresh_minutes
         self._timer.stop()
+        self._listed_once = False  # new services (Settings saved): list the new store
         if minutes > 0:
             self._timer.start(minutes * 60_000)
 
@@ -147,9 +145,10 @@ class TeamRefresh(QObject):
         services = self._services()
         if manual:
             self._show_status(f"Refreshing from {services.store.description}...")
+        full = not self._listed_once
         self._calls.start(
             "refresh from storage",
-            lambda progress: _refresh(services, progress),
+            lambda progress: _refresh(services, progress, full=full),
             self._on_refreshed,
             self._on_refresh_failed,
             on_progress=self._on_progress,
@@ -161,6 +160,7 @@ class TeamRefresh(QObject):
 
     def _on_refreshed(self, result: RefreshResult) -> None:
         self._end_refresh()
+        self._listed_once = self._listed_once or result.report.listed
         report = result.report
         for package_id in report.removed_ids:
             self._model.remove_package(package_id)

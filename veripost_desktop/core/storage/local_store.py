@@ -108,7 +108,7 @@ class LocalFolderStore:
     def stat(self, key: str) -> ObjectInfo | None:
         path = self._path(key)
         try:
-            return ObjectInfo(key=key, size=path.stat().st_size) if path.is_file() else None
+            return _info(key, path.stat()) if path.is_file() else None
         except OSError:
             return None
 

@@ -299,7 +299,12 @@ class S3Store:
             if isinstance(cause, S3Error) and cause.code in ("NoSuchKey", "NotFound"):
                 return None
             raise
-        return ObjectInfo(key=key, size=int(info.size or 0))
+        return ObjectInfo(
+            key=key,
+            size=int(info.size or 0),
+            etag=(info.etag or "").strip('"') or None,
+            last_modified=info.last_modified,
+        )
 
     def iter_chunks(self, key: str) -> Iterator[bytes]:
         with self._errors(f"download {key}"):

@@ -21,8 +21,9 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from veripost_desktop.core.catalog import Catalog, PackageStatus
 from veripost_desktop.core.catalog.synced_packages import (
@@ -33,12 +34,17 @@ from veripost_desktop.core.catalog.synced_packages import (
 )
 from veripost_desktop.core.errors import ErrorCode, UserError, VeriPostError, as_user_error
 from veripost_desktop.core.storage.object_store import PACKAGES_PREFIX, ObjectInfo, ObjectStore
+from veripost_desktop.core.team.change_marker import (
+    FULL_REFRESH_EVERY,
+    announce_change,
+    marker_etag,
+)
 from veripost_desktop.core.team.manifest import (
     PackageManifest,
     package_id_of_manifest,
     parse_manifest,
 )
-from veripost_desktop.core.team.publishing import publish
+from veripost_desktop.core.team.publishing import host_name, publish
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +54,11 @@ FETCH_WORKERS = 8
 WRITE_BATCH = 500
 
 Progress = Callable[[int, int], None]
+
+# What the catalog remembers of its last full refresh (catalog_info keys).
+MARKER_SEEN_KEY = "refresh.marker_etag"
+FULL_REFRESH_AT_KEY = "refresh.full_at"
+UNPUBLISHED_KEY = "refresh.not_published"
 
 
 @dataclass(frozen=True)
@@ -72,7 +83,10 @@ class RefreshReport:
     # Packages of this catalog that could not be published (their files are
     # not in this store): reported, not counted as unreadable manifests.
     not_published: list[RefreshError] = field(default_factory=list)
+    # False when the change marker showed nothing new and the store was not listed.
+    listed: bool = True
     added_ids: list[str] = field(default_factory=list)
+    updated_ids: list[str] = field(default_factory=list)
     removed_ids: list[str] = field(default_factory=list)
 
     @property
@@ -104,6 +118,7 @@ class RefreshReport:
             "published": self.published,
             "errors": [e.to_json() for e in self.errors],
             "not_published": [e.to_json() for e in self.not_published],
+            "listed": self.listed,
         }
 
 
@@ -113,40 +128,52 @@ def refresh_catalog(
     *,
     progress: Progress | None = None,
     cancel: Callable[[], bool] | None = None,
+    full: bool = False,
 ) -> RefreshReport:
+    """Bring ``catalog`` in line with the manifests in ``store``.
+
+    Unless ``full``, a refresh whose change marker (``change_marker.py``) is
+    the one the last full refresh saw, within the hour, ends there: one
+    request. Otherwise the store is listed and each manifest not yet held is
+    fetched while the listing goes on."""
     report = RefreshReport()
     before = catalog_entries(catalog)
+    unpublished = sum(
+        1 for e in before.values() if e.status is PackageStatus.READY and e.manifest_etag is None
+    )
+    marker = marker_etag(store)
+    if not full and _nothing_changed(catalog, marker, unpublished):
+        report.unchanged = sum(1 for e in before.values() if e.manifest_etag is not None)
+        report.listed = False
+        return report
+
     manifests: dict[str, ObjectInfo] = {}  # package id -> its manifest object
     objects: dict[str, dict[str, int]] = defaultdict(dict)  # package id -> {key: size}
-    for info in store.list_objects(PACKAGES_PREFIX):
-        package_id = package_id_of_manifest(info.key)
-        if package_id is not None:
+    with _Fetcher(catalog, store, before, report, progress, cancel) as fetcher:
+        for info in store.list_objects(PACKAGES_PREFIX):
+            package_id = package_id_of_manifest(info.key)
+            if package_id is None:
+                parts = info.key.split("/", 2)
+                if len(parts) == 3:
+                    objects[parts[1]][info.key] = info.size
+                continue
             manifests[package_id] = info
-        else:
-            parts = info.key.split("/", 2)
-            if len(parts) == 3:
-                objects[parts[1]][info.key] = info.size
-
-    to_fetch: list[ObjectInfo] = []
-    for package_id, info in manifests.items():
-        entry = before.get(package_id)
-        if entry is None:
-            to_fetch.append(info)
-        elif entry.status is not PackageStatus.READY:
-            # This desktop is ingesting it (or it failed here): its own run
-            # writes the row; nothing to take from the store.
-            report.unchanged += 1
-        elif entry.manifest_etag is not None and entry.manifest_etag == info.etag:
-            report.unchanged += 1
-        elif entry.manifest_etag is None:
-            # Ours, stored before manifests existed, published by another
-            # process since: take its ETag, the rows are already right.
-            set_manifest_etag(catalog, package_id, info.etag or "")
-            report.unchanged += 1
-        else:
-            to_fetch.append(info)  # rewritten elsewhere: read it again
-
-    _fetch_and_write(catalog, store, to_fetch, before, report, progress, cancel)
+            entry = before.get(package_id)
+            if entry is None:
+                fetcher.fetch(info)
+            elif entry.status is not PackageStatus.READY:
+                # This desktop is ingesting it (or it failed here): its own
+                # run writes the row; nothing to take from the store.
+                report.unchanged += 1
+            elif entry.manifest_etag is not None and entry.manifest_etag == info.etag:
+                report.unchanged += 1
+            elif entry.manifest_etag is None:
+                # Ours, stored before manifests existed, published by another
+                # process since: take its ETag, the rows are already right.
+                set_manifest_etag(catalog, package_id, info.etag or "")
+                report.unchanged += 1
+            else:
+                fetcher.fetch(info)  # rewritten elsewhere: read it again
 
     # Removed elsewhere: published here once (an ETag recorded), ready, and
     # no manifest any more. Rows only: leftover objects are gc's to remove.
@@ -163,27 +190,71 @@ def refresh_catalog(
         report.removed_ids = gone
 
     _backfill(catalog, store, before, manifests, objects, report)
+    if report.published:
+        announce_change(store, "published", "(backfill)", catalog.uploaded_by or "", host_name())
+        marker = marker_etag(store)
+    catalog.set_info(MARKER_SEEN_KEY, marker or "")
+    catalog.set_info(FULL_REFRESH_AT_KEY, datetime.now(UTC).isoformat())
+    catalog.set_info(UNPUBLISHED_KEY, str(len(report.not_published)))
     log.info("refresh of %s: %s", store.description, report.summary())
     return report
 
 
-def _fetch_and_write(
-    catalog: Catalog,
-    store: ObjectStore,
-    infos: list[ObjectInfo],
-    before: dict[str, CatalogEntry],
-    report: RefreshReport,
-    progress: Progress | None,
-    cancel: Callable[[], bool] | None,
-) -> None:
-    if not infos:
-        return
+def _nothing_changed(catalog: Catalog, marker: str | None, unpublished: int) -> bool:
+    if marker is None or catalog.info(MARKER_SEEN_KEY) != marker:
+        return False
+    if str(unpublished) != (catalog.info(UNPUBLISHED_KEY) or "0"):
+        return False  # packages to publish (backfill) since the last full refresh
+    try:
+        last = datetime.fromisoformat(catalog.info(FULL_REFRESH_AT_KEY) or "")
+    except ValueError:
+        return False
+    return datetime.now(UTC) - last < FULL_REFRESH_EVERY
 
-    def fetch(info: ObjectInfo) -> tuple[ObjectInfo, PackageManifest | None, UserError | None]:
-        if cancel is not None and cancel():
+
+class _Fetcher:
+    """Fetches manifests on a few threads while the listing goes on, and
+    writes them into the catalog a batch per transaction."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        store: ObjectStore,
+        before: dict[str, CatalogEntry],
+        report: RefreshReport,
+        progress: Progress | None,
+        cancel: Callable[[], bool] | None,
+    ) -> None:
+        self._catalog, self._store, self._before = catalog, store, before
+        self._report, self._progress, self._cancel = report, progress, cancel
+        self._pool = ThreadPoolExecutor(FETCH_WORKERS, thread_name_prefix="refresh")
+        self._futures: list[Future[tuple[ObjectInfo, PackageManifest | None, UserError | None]]]
+        self._futures = []
+        self._batch: list[tuple[PackageManifest, str]] = []
+        self._done = 0
+
+    def __enter__(self) -> _Fetcher:
+        return self
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        try:
+            if exc_type is None:
+                for future in as_completed(self._futures):
+                    self._take(*future.result())
+                self._flush()
+        finally:
+            for future in self._futures:
+                future.cancel()
+            self._pool.shutdown(wait=True)
+
+    def fetch(self, info: ObjectInfo) -> None:
+        self._futures.append(self._pool.submit(self._get, info))
+
+    def _get(self, info: ObjectInfo) -> tuple[ObjectInfo, PackageManifest | None, UserError | None]:
+        if self._cancel is not None and self._cancel():
             return info, None, None
         try:
-            data = store.get_bytes(info.key)
+            data = self._store.get_bytes(info.key)
             if data is None:  # removed between the listing and now
                 return info, None, None
             return info, parse_manifest(data, info.key), None
@@ -194,34 +265,32 @@ def _fetch_and_write(
         except Exception as exc:  # noqa: BLE001 - one bad manifest never stops a refresh
             return info, None, as_user_error(exc)
 
-    batch: list[tuple[PackageManifest, str]] = []
-    done = 0
+    def _take(
+        self, info: ObjectInfo, manifest: PackageManifest | None, error: UserError | None
+    ) -> None:
+        self._done += 1
+        if error is not None:
+            log.warning("skipped manifest %s: %s (%s)", info.key, error.code, error.detail)
+            self._report.errors.append(
+                RefreshError(info.key, error.code, error.message, error.detail)
+            )
+        elif manifest is not None:
+            self._batch.append((manifest, info.etag or ""))
+            if len(self._batch) >= WRITE_BATCH:
+                self._flush()
+        if self._progress is not None:
+            self._progress(self._done, len(self._futures))
 
-    def flush() -> None:
-        write_manifests(catalog, batch)
-        for manifest, _etag in batch:
-            if manifest.package_id in before:
-                report.updated += 1
+    def _flush(self) -> None:
+        write_manifests(self._catalog, self._batch)
+        for manifest, _etag in self._batch:
+            if manifest.package_id in self._before:
+                self._report.updated += 1
+                self._report.updated_ids.append(manifest.package_id)
             else:
-                report.added += 1
-                report.added_ids.append(manifest.package_id)
-        batch.clear()
-
-    with ThreadPoolExecutor(FETCH_WORKERS, thread_name_prefix="refresh") as pool:
-        for info, manifest, error in pool.map(fetch, infos):
-            done += 1
-            if error is not None:
-                log.warning("skipped manifest %s: %s (%s)", info.key, error.code, error.detail)
-                report.errors.append(
-                    RefreshError(info.key, error.code, error.message, error.detail)
-                )
-            elif manifest is not None:
-                batch.append((manifest, info.etag or ""))
-                if len(batch) >= WRITE_BATCH:
-                    flush()
-            if progress is not None:
-                progress(done, len(infos))
-    flush()
+                self._report.added += 1
+                self._report.added_ids.append(manifest.package_id)
+        self._batch.clear()
 
 
 def _backfill(
