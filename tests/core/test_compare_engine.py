@@ -58,6 +58,7 @@ def test_every_change_kind_in_report_order() -> None:
     assert (by["GONE"].a_line, by["GONE"].b_line) == (6, None)
     # The commented-out copy is the other side's body and header line.
     assert by["HIDE"].b_line == 8 and by["HIDE"].b_body == ("*:SECTION=HIDE", "*:T:h<EOL>")
+    assert by["HIDE"].b_numbers == (8, 9) and by["NEW"].a_numbers == ()
     assert by["SHOW"].a_line == 10 and by["SHOW"].a_body[0] == "*:SECTION=SHOW"
     assert (by["EDIT"].lines_added, by["EDIT"].lines_removed) == (1, 1)
     assert (by["NEW"].lines_added, by["NEW"].lines_removed) == (2, 0)
@@ -100,6 +101,8 @@ def test_a_duplicate_key_is_reported_once_and_changed_if_either_copy_differs() -
     assert kinds(c) == [("src", "PROGRAM_STOP", "changed")]
     assert c.sections[0].a_line == 2  # the first copy's header
     assert c.sections[0].a_body == tuple(stop.splitlines() * 2)
+    # Each body line knows its line in the file: the copies are lines 2-3 and 6-7.
+    assert c.sections[0].a_numbers == (2, 3, 6, 7)
     # One copy fewer is a change too; both copies equal is no change.
     c = compare_posts(
         post("A", {"P.SRC": a}), post("B", {"P.SRC": src(stop, ":SECTION=X\n:T:x<EOL>\n")})

@@ -63,6 +63,11 @@ def test_the_report_is_self_contained_and_complete(corpus_dir: Path) -> None:
     for s in c.sections:
         assert s.name in text
     assert "RSCNC32" in text and "Generic CNC Mill" in text  # the DESCRIPTOR defaults
+    # Lines carry their numbers in the files.
+    start = next(s for s in c.sections if s.name == "START_OF_TAPE")
+    assert start.a_line is not None and start.b_line is not None
+    assert f'<td class="no">{start.a_line}</td><td class="a">:SECTION=START_OF_TAPE' in html
+    assert f'<td class="no">{start.b_line}</td><td class="b">:SECTION=START_OF_TAPE' in html
     # Changed characters are marked: the "<N>" removed from a line.
     assert '<span class="del">&lt;N&gt;</span>' in html
 

@@ -68,12 +68,10 @@ def _marked(text: str, marks: Sequence[tuple[int, int]], css: str) -> str:
 
 def _bodies(change: SectionChange) -> str:
     a, b = change.a_body, change.b_body
-    a_start = change.a_line or 1
-    b_start = change.b_line or 1
     rows = []
     for row in side_by_side(a, b):
-        a_no = "" if row.a_index is None else str(a_start + row.a_index)
-        b_no = "" if row.b_index is None else str(b_start + row.b_index)
+        a_no = "" if row.a_index is None else str(change.a_numbers[row.a_index])
+        b_no = "" if row.b_index is None else str(change.b_numbers[row.b_index])
         a_text = "" if row.a_index is None else _marked(a[row.a_index], row.a_marks, "del")
         b_text = "" if row.b_index is None else _marked(b[row.b_index], row.b_marks, "ins")
         rows.append(

@@ -56,6 +56,9 @@ class SectionChange:
     # Indexes into PackageComparison.patterns of the patterns that, together,
     # explain every edit of this section (empty: it has other edits too).
     explained_by: tuple[int, ...] = ()
+    # The file line number (1-based) of each line of a_body / b_body.
+    a_numbers: tuple[int, ...] = ()
+    b_numbers: tuple[int, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {

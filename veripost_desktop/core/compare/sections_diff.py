@@ -46,11 +46,16 @@ class FileSections:
     def bodies(self, copies: list[SectionSpan]) -> list[list[str]]:
         return [normalised_body(self.lines[s.start : s.end]) for s in copies]
 
-    def body(self, copies: list[SectionSpan] | None) -> tuple[str, ...]:
-        """The copies' normalised bodies one after the other."""
-        if not copies:
-            return ()
-        return tuple(line for body in self.bodies(copies) for line in body)
+    def body(self, copies: list[SectionSpan] | None) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """The copies' normalised bodies one after the other, and the file
+        line number (1-based) of each of their lines."""
+        lines: list[str] = []
+        numbers: list[int] = []
+        for span in copies or ():
+            body = normalised_body(self.lines[span.start : span.end])
+            lines.extend(body)
+            numbers.extend(range(span.start + 1, span.start + 1 + len(body)))
+        return tuple(lines), tuple(numbers)
 
 
 @dataclass(frozen=True)
@@ -91,36 +96,39 @@ def diff_file(role: FileRole, a: FileSections, b: FileSections) -> FileDiff:
         if a_active is None and b_active is None:
             continue  # commented out (or absent) on both sides
         keys += 1
+        if (
+            a_active is not None
+            and b_active is not None
+            and a.bodies(a_active) == b.bodies(b_active)
+        ):
+            unchanged += 1
+            continue
+        # The copies shown on each side: the active ones, else the commented-out ones.
+        a_shown = a_active if a_active is not None else a.commented.get(key)
+        b_shown = b_active if b_active is not None else b.commented.get(key)
+        (a_body, a_numbers), (b_body, b_numbers) = a.body(a_shown), b.body(b_shown)
         if a_active is not None and b_active is not None:
-            if a.bodies(a_active) == b.bodies(b_active):
-                unchanged += 1
-                continue
-            a_body, b_body = a.body(a_active), b.body(b_active)
             added, removed = count_lines(a_body, b_body)
-            changes.append(
-                SectionChange(
-                    role, key, ChangeKind.CHANGED, added, removed,
-                    _header(a_active), _header(b_active), a_body, b_body,
-                )
-            )  # fmt: skip
+            kind = ChangeKind.CHANGED
         elif b_active is not None:
-            a_copies = a.commented.get(key)
-            kind = ChangeKind.UNCOMMENTED if a_copies else ChangeKind.ADDED
-            b_body = b.body(b_active)
-            changes.append(
-                SectionChange(
-                    role, key, kind, len(b_body), 0,
-                    _header(a_copies), _header(b_active), a.body(a_copies), b_body,
-                )
-            )  # fmt: skip
+            kind = ChangeKind.UNCOMMENTED if a_shown else ChangeKind.ADDED
+            added, removed = len(b_body), 0
         else:
-            b_copies = b.commented.get(key)
-            kind = ChangeKind.COMMENTED_OUT if b_copies else ChangeKind.REMOVED
-            a_body = a.body(a_active)
-            changes.append(
-                SectionChange(
-                    role, key, kind, 0, len(a_body),
-                    _header(a_active), _header(b_copies), a_body, b.body(b_copies),
-                )
-            )  # fmt: skip
+            kind = ChangeKind.COMMENTED_OUT if b_shown else ChangeKind.REMOVED
+            added, removed = 0, len(a_body)
+        changes.append(
+            SectionChange(
+                role,
+                key,
+                kind,
+                added,
+                removed,
+                _header(a_shown),
+                _header(b_shown),
+                a_body,
+                b_body,
+                a_numbers=a_numbers,
+                b_numbers=b_numbers,
+            )
+        )
     return FileDiff(changes, unchanged, keys)
