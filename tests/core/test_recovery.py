@@ -20,9 +20,10 @@ from tests.s3_process import S3ServerProcess
 from veripost_desktop.core.catalog import Catalog, PackageStatus
 from veripost_desktop.core.config import Settings
 from veripost_desktop.core.errors import ErrorCode, VeriPostError
-from veripost_desktop.core.ingestion.retry import prepare_retry
+from veripost_desktop.core.ingestion.reingest import prepare_retry
 from veripost_desktop.core.package_maintenance import remove_package, verify_package
 from veripost_desktop.core.services import open_services
+from veripost_desktop.core.storage import open_store
 
 
 @pytest.fixture
@@ -82,6 +83,7 @@ services.pipeline.ingest(Path(sys.argv[2]))
 """
 
 
+@pytest.mark.slow
 def test_sigkill_mid_storing_is_settled_at_next_start_and_retried(
     tmp_path: Path, corpus_dir: Path, s3_process: S3ServerProcess
 ) -> None:
@@ -90,12 +92,16 @@ def test_sigkill_mid_storing_is_settled_at_next_start_and_retried(
         zf.write(corpus_dir / "GRBL-Post" / "GRBL-Post.SRC", "BIG/BIG.SRC")
         zf.writestr("BIG/BIG.CTL", os.urandom(96 * 1024 * 1024))
     data_dir = tmp_path / "data"
+    store = open_store(s3_settings_for(s3_process, data_dir))
     proc = subprocess.Popen(
         [sys.executable, "-c", KILL_SCRIPT, str(data_dir), str(big), s3_process.endpoint]
     )
     try:
+        # Kill once the package is storing AND a file of it is in the store
+        # (BIG.SRC is small; BIG.CTL's 96 MB are still on their way), so the
+        # settling below has something to clean up.
         deadline = time.monotonic() + 60
-        status = None
+        status, stored = None, []
         while time.monotonic() < deadline:
             if (data_dir / "catalog.sqlite3").exists():
                 catalog = Catalog(data_dir / "catalog.sqlite3")
@@ -103,10 +109,13 @@ def test_sigkill_mid_storing_is_settled_at_next_start_and_retried(
                 catalog.close()
                 status = rows[0].status if rows else None
                 if status is PackageStatus.STORING:
-                    break
+                    stored = store.list_keys(rows[0].storage_prefix)
+                    if stored:
+                        break
             time.sleep(0.05)
-        assert status is PackageStatus.STORING, f"never saw storing (last: {status})"
-        time.sleep(0.3)  # let some parts go up
+        assert status is PackageStatus.STORING and stored, (
+            f"never saw storing with a file stored (last: {status}, {stored})"
+        )
         proc.kill()  # SIGKILL on POSIX, TerminateProcess on Windows
         proc.wait(timeout=10)
     finally:
@@ -117,7 +126,8 @@ def test_sigkill_mid_storing_is_settled_at_next_start_and_retried(
     assert len(services.settled_at_start) == 1
     pkg = services.settled_at_start[0]
     assert pkg.status is PackageStatus.ERROR and pkg.error_code == ErrorCode.INTERRUPTED
-    assert services.store.list_keys(pkg.storage_prefix) == []  # nothing orphaned
+    assert stored and all(key.startswith(pkg.storage_prefix) for key in stored)
+    assert services.store.list_keys(pkg.storage_prefix) == []  # what was stored is gone
     assert services.catalog.list_files(pkg.id) == []
 
     again, validation = prepare_retry(services.pipeline, pkg.id)

@@ -17,7 +17,6 @@ from veripost_desktop import __version__
 from veripost_desktop.cli import compare_commands, config_command, search_command, team_commands
 from veripost_desktop.cli.output import (
     file_json,
-    human_size,
     outcome_json,
     package_json,
     print_json,
@@ -27,6 +26,7 @@ from veripost_desktop.cli.output import (
 from veripost_desktop.core.catalog import PackageStatus
 from veripost_desktop.core.config import Settings, load_settings
 from veripost_desktop.core.errors import UserError, VeriPostError, as_user_error
+from veripost_desktop.core.formatting import human_size
 from veripost_desktop.core.ingestion import IngestOutcome
 from veripost_desktop.core.logging_setup import RedactSecrets, configure_logging
 from veripost_desktop.core.services import Services, open_services
@@ -120,7 +120,7 @@ def cmd_files(args: argparse.Namespace, services: Services) -> int:
 
 
 def cmd_retry(args: argparse.Namespace, services: Services) -> int:
-    from veripost_desktop.core.ingestion.retry import prepare_retry
+    from veripost_desktop.core.ingestion.reingest import prepare_retry
 
     catalog = services.catalog
     if args.all_failed:

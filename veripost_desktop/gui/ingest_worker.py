@@ -20,9 +20,8 @@ class IngestWorkerSignals(QObject):
     """Lives in the GUI thread; the worker emits from the pool thread, so
     every connection to it is queued and its slots run in the GUI thread."""
 
-    # Shadows QObject.event() for Python callers only; Qt still dispatches
-    # QEvents through the C++ QObject::event (checked: no spurious emits).
-    event = Signal(object)  # type: ignore[assignment]  # IngestEvent: status or progress
+    # Not ``event``: that name is QObject.event(), the handler of every QEvent.
+    ingest_event = Signal(object)  # IngestEvent: status or progress
     finished = Signal(object)  # PackageRecord: the package as the catalog has it now
     failed = Signal(object)  # UserError: the run itself broke (a bug, not a refused ZIP)
 
@@ -80,13 +79,13 @@ class IngestWorker(QRunnable):
             record = self._pipeline.run(
                 self.package,
                 self._validation,
-                _ThrottledEvents(self.signals.event.emit),
+                _ThrottledEvents(self.signals.ingest_event.emit),
                 self._cancel,
             )
         except BaseException as exc:  # noqa: BLE001
             log.exception("ingest worker for package %s broke", self.package.id)
             error = as_user_error(exc)
-            self.signals.event.emit(
+            self.signals.ingest_event.emit(
                 IngestEvent(self.package.id, self.package.job_id, PackageStatus.ERROR, error=error)
             )
             self.signals.failed.emit(error)

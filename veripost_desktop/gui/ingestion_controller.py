@@ -30,7 +30,7 @@ from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 from veripost_desktop.core.catalog import PackageRecord, PackageStatus
 from veripost_desktop.core.errors import ErrorCode, UserError, as_user_error
 from veripost_desktop.core.ingestion import IngestEvent, IngestionPipeline
-from veripost_desktop.core.ingestion.retry import prepare_retry
+from veripost_desktop.core.ingestion.reingest import prepare_retry
 from veripost_desktop.core.services import Services
 from veripost_desktop.core.zip_validation import ValidationResult
 from veripost_desktop.gui.error_dialog import Refusal
@@ -355,7 +355,7 @@ class IngestionController(QObject):
                 self._services.pipeline, record, validation, partial(self._should_cancel, record.id)
             )
             signals = worker.signals
-            signals.event.connect(self._on_event, _QUEUED)
+            signals.ingest_event.connect(self._on_event, _QUEUED)
             signals.finished.connect(partial(self._on_finished, record.id), _QUEUED)
             signals.failed.connect(partial(self._on_failed, record.id), _QUEUED)
             self._running[record.id] = _Running(worker, signals)

@@ -1,4 +1,6 @@
-"""Retrying a failed package from its original ZIP.
+"""Re-ingesting a failed package from its original ZIP (the window's Retry
+and ``veripost-cli retry``): not a retry policy for requests, which urllib3
+does in ``core/storage/s3_store.py``.
 
 A retry runs only if the ZIP is still where it was dropped and is the same
 file (SHA-256 unchanged, when ingestion got far enough to record it);
