@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from veripost_desktop.core.catalog import Catalog, FileRecord, PackageRecord
@@ -133,14 +132,3 @@ def show_json(catalog: Catalog, package_id: str) -> dict[str, Any]:
     }
 
 
-def human_size(n: int) -> str:
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{int(size)} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{n} B"
-
-
-def short_path(path: Path | str) -> str:
-    return Path(path).name

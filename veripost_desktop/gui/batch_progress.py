@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QW
 
 from veripost_desktop.core.catalog import PackageRecord, PackageStatus
 from veripost_desktop.core.errors import ErrorCode
-from veripost_desktop.gui.formatting import human_size
+from veripost_desktop.core.formatting import human_size
 from veripost_desktop.gui.ingestion_controller import IngestionController
 from veripost_desktop.gui.package_table_model import PackageTableModel
 

@@ -99,9 +99,6 @@ class DropArea(QLabel):
         self.style().polish(self)
         self.update()
 
-    def set_drag_active(self, active: bool) -> None:
-        self.set_drag_state(DropState.ACCEPT if active else DropState.IDLE)
-
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() is Qt.MouseButton.LeftButton and self.rect().contains(
             event.position().toPoint()

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase
 
 from veripost_desktop.core.catalog import FileRecord
-from veripost_desktop.gui.formatting import human_size
+from veripost_desktop.core.formatting import human_size
 from veripost_desktop.gui.record_table_model import ModelIndex, RecordTableModel
 
 COL_NAME = 0

@@ -41,8 +41,9 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from veripost_desktop.core.catalog import PackageRecord, PackageStatus
 from veripost_desktop.core.catalog.records import WarningRecord
+from veripost_desktop.core.formatting import human_size
 from veripost_desktop.core.ingestion import IngestEvent
-from veripost_desktop.gui.formatting import human_size, local_time, status_text
+from veripost_desktop.gui.formatting import local_time, status_text
 from veripost_desktop.gui.record_table_model import ModelIndex, RecordTableModel
 
 COL_NAME = 0
