@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Set up (first run) and run the test suite: lint, then pytest offscreen.
-# Slow tests (multi-GiB archives, process kills) run with: scripts/test.sh -m slow
+#   scripts/test.sh            the default tier: fast unit tests, and
+#                              integration tests with a real S3 server
+#   scripts/test.sh -m slow    the slow tier: process kills, multi-GiB
+#                              archives, the benchmark's quick run, the
+#                              installer build (CI runs both tiers: .ci/run)
+# Any other pytest arguments pass through (a file, -k, -x ...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh test

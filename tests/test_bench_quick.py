@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 FIGURES = (
     "ingest.app",
@@ -29,6 +31,7 @@ FIGURES = (
 VERDICTS = ("PASS", "FAIL", "info")
 
 
+@pytest.mark.slow  # a minute or so: every benchmark, small
 def test_quick_benchmark_prints_every_figure(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VERIPOST_")}
     env["QT_QPA_PLATFORM"] = "offscreen"

@@ -256,6 +256,7 @@ def test_posts_read_in_a_parse_process_match_the_in_process_reading(
     assert readings[1][0] == 82  # GRBL-Post.SRC 81 active + its .LIB's 1
 
 
+@pytest.mark.slow  # kills a process
 def test_a_dead_parse_process_does_not_fail_the_package(
     local_settings: Settings, grbl_zip: Path
 ) -> None:

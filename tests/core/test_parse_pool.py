@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 KILLED_APP = """
@@ -34,6 +36,7 @@ def _alive(pid: int) -> bool:
     return not (status.exists() and "\nState:\tZ" in status.read_text())
 
 
+@pytest.mark.slow  # kills a process
 def test_a_parse_process_ends_when_the_app_is_killed() -> None:
     done = subprocess.run(
         [sys.executable, "-c", KILLED_APP],
