@@ -478,10 +478,22 @@ def test_pathological_lines_do_not_blow_up() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=2000))
+@example(b"*:SECTION=OFF\r\n:SECTION=A\x85:SECTION=B\r:T:\n")
 def test_any_bytes_parse_without_raising(data: bytes) -> None:
     result = parse_source(data, "FUZZ.SRC")
 
-    assert result.active_count + result.commented_out_count == len(result.sections)
+    decoded = decode_text(data, "FUZZ.SRC")
+    if not decoded.is_text:
+        assert result.sections == () and result.line_count == 0
+        return
+    # What parse_source reads by skipping lines in C is what feeding every
+    # line gives (parse_line_by_line, below), on any bytes, not only the corpus.
+    reference = parse_line_by_line(decoded.text, "FUZZ.SRC")
+    assert result.sections == reference.sections
+    assert result.calls == reference.calls and result.attributes == reference.attributes
+    assert result.line_count == len(split_lines(decoded.text))
+    for section in result.sections:
+        assert 1 <= section.first_line <= section.last_line <= result.line_count
 
 
 _LINE = st.sampled_from(

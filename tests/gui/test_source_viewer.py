@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontInfo, QTextCursor
+from PySide6.QtGui import QFontDatabase, QFontInfo, QTextCursor
 from PySide6.QtWidgets import QApplication, QLabel, QListView, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
@@ -62,7 +62,10 @@ def test_enter_opens_the_source_as_stored_with_its_outline(
     assert "GRBL-Post.SRC" in viewer.windowTitle()
     editor = viewer.findChild(QPlainTextEdit, "sourceViewer")
     assert editor is viewer.editor and editor.isReadOnly()
-    assert QFontInfo(editor.font()).fixedPitch()
+    # The viewer promises the system's fixed-width font, whatever the system
+    # picks (some report fixedPitch() False for their own monospace font).
+    fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    assert QFontInfo(editor.font()).family() == QFontInfo(fixed).family()
 
     stored = (corpus_dir / "GRBL-Post" / "GRBL-Post.SRC").read_bytes()
     text = stored.decode("cp1252")
