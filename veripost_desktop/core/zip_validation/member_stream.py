@@ -251,7 +251,7 @@ def _data_start(fp: IO[bytes], info: zipfile.ZipInfo, label: str) -> int:
     if len(header) != _LOCAL_HEADER.size or header[:4] != LOCAL_HEADER_SIGNATURE:
         raise refusals.fail(refusals.corrupt_member(label, "no local file header where expected"))
     fields = _LOCAL_HEADER.unpack(header)
-    flags, name_len, extra_len = fields[2], fields[9], fields[10]
+    flags, name_len, extra_len = int(fields[2]), int(fields[9]), int(fields[10])
     raw_name = fp.read(name_len)
     name = raw_name.decode("utf-8" if flags & _FLAG_UTF8 else "cp437")
     # zipfile refuses this too: a reader trusting local headers would see another file.
