@@ -14,7 +14,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from veripost_desktop import __version__
-from veripost_desktop.cli import compare_commands, config_command, search_command, team_commands
+from veripost_desktop.cli import (
+    compare_commands,
+    config_command,
+    search_command,
+    team_commands,
+    version_commands,
+)
 from veripost_desktop.cli.output import (
     file_json,
     outcome_json,
@@ -30,9 +36,16 @@ from veripost_desktop.core.formatting import human_size
 from veripost_desktop.core.ingestion import IngestOutcome
 from veripost_desktop.core.logging_setup import RedactSecrets, configure_logging
 from veripost_desktop.core.services import Services, open_services
+from veripost_desktop.core.versions import AUTO
 from veripost_desktop.core.zip_validation import validate_zip
 
-COMMAND_MODULES = (config_command, team_commands, compare_commands, search_command)
+COMMAND_MODULES = (
+    config_command,
+    team_commands,
+    compare_commands,
+    version_commands,
+    search_command,
+)
 
 
 def _print_error(error: UserError, prefix: str = "") -> None:
@@ -72,9 +85,14 @@ def cmd_ingest(args: argparse.Namespace, services: Services) -> int:
     def ingest_one(path: Path) -> IngestOutcome:
         return services.pipeline.ingest(path, add_duplicates=add_duplicates)
 
+    if args.version_of not in (None, AUTO):
+        services.catalog.get_package(args.version_of)  # unknown: say so before storing anything
     with ThreadPoolExecutor(max_workers=workers) as pool:
         # map() keeps the order of the arguments whatever order they finish in.
         outcomes = list(pool.map(ingest_one, paths))
+    if args.version_of is not None:
+        # In the arguments' order, so several ZIPs of one post number in that order.
+        outcomes = [_linked(services, o, args.version_of) for o in outcomes]
     if args.json:
         print_json([outcome_json(o) for o in outcomes])
     else:
@@ -85,11 +103,28 @@ def cmd_ingest(args: argparse.Namespace, services: Services) -> int:
                 print(f"         already in the catalog as package {row['package_id']}")
             elif o.package is not None:
                 print(f"         package_id {row['package_id']}  job_id {row['job_id']}")
+                if o.package.post_id is not None:
+                    print(f"         version {o.package.version} of post {o.package.post_id}")
             if o.error is not None:
                 print(f"         [{o.error.code}] {o.error.message}")
                 if o.error.detail:
                     print(f"         {o.error.detail}".replace("\n", "\n         "))
     return 0 if all(o.ok for o in outcomes) else 1
+
+
+def _linked(services: Services, outcome: IngestOutcome, of: str) -> IngestOutcome:
+    """The outcome with its package linked as a version (``--version-of``)."""
+    from dataclasses import replace
+
+    from veripost_desktop.core.versions import link_version
+
+    if outcome.package is None or not outcome.ok:
+        return outcome
+    try:
+        linked = link_version(services.catalog, services.store, outcome.package.id, of)
+    except VeriPostError as exc:
+        return replace(outcome, error=exc.error)
+    return replace(outcome, package=linked)
 
 
 def cmd_list(args: argparse.Namespace, services: Services) -> int:
@@ -272,6 +307,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="skip",
         help="a ZIP whose content is already in the catalog: skip it (default, reported as "
         "'duplicate' with the existing package id) or add it again as a new package",
+    )
+    p.add_argument(
+        "--version-of",
+        metavar="ID|auto",
+        help="make each ZIP a new version of package ID's post; 'auto': of the most similar "
+        "ready package with the same .SRC name when at least 50%% similar, else a new post",
     )
 
     p = sub.add_parser("retry", help="ingest failed packages again from their original ZIPs")

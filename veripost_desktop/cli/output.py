@@ -44,6 +44,8 @@ def outcome_json(outcome: IngestOutcome) -> dict[str, Any]:
         "package_id": package.id if package else None,
         "job_id": package.job_id if package else None,
         "status": status,
+        "post_id": package.post if package else None,
+        "version": package.version_number if package else None,
         "code": error.code if error else None,
         "message": error.message if error else None,
         "detail": error.detail if error else None,
@@ -69,6 +71,8 @@ def package_json(p: PackageRecord) -> dict[str, Any]:
         "updated_at": p.updated_at.isoformat(),
         "uploaded_by": p.uploaded_by,
         "uploaded_host": p.uploaded_host,
+        "post_id": p.post,
+        "version": p.version_number,
     }
 
 

@@ -41,4 +41,9 @@ class IngestOutcome:
     def ok(self) -> bool:
         if self.duplicate_of is not None:
             return True
-        return self.package is not None and self.package.status is PackageStatus.READY
+        # Ready, and nothing asked of it afterwards failed (a version link).
+        return (
+            self.package is not None
+            and self.package.status is PackageStatus.READY
+            and self.error is None
+        )

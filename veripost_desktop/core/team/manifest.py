@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from veripost_desktop.core.errors import ErrorCode, VeriPostError
 from veripost_desktop.core.storage.object_store import package_prefix
 
-SCHEMA_VERSION = "1.0"
+# 1.1 added ``post`` (versions of a post); a 1.0 reader ignores it.
+SCHEMA_VERSION = "1.1"
 SCHEMA_MAJOR = 1
 MANIFEST_NAME = "package.json"
 
@@ -91,6 +92,13 @@ class ManifestUpload(_Part):
     at: datetime  # UTC
 
 
+class ManifestPost(_Part):
+    """The post this package is a version of: its first version's id, and its number."""
+
+    post_id: str
+    version: int = Field(ge=1)
+
+
 class PackageManifest(_Part):
     schema_version: str = SCHEMA_VERSION
     package_id: str
@@ -100,6 +108,7 @@ class PackageManifest(_Part):
     files: tuple[ManifestFile, ...]
     reading: ManifestReading = ManifestReading()
     uploaded: ManifestUpload
+    post: ManifestPost | None = None
 
     def to_bytes(self) -> bytes:
         return json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=False).encode("utf-8")

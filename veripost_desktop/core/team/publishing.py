@@ -15,6 +15,7 @@ from veripost_desktop.core.storage.object_store import ObjectInfo, ObjectStore
 from veripost_desktop.core.team.manifest import (
     ManifestFile,
     ManifestLibraryRef,
+    ManifestPost,
     ManifestReading,
     ManifestUpload,
     ManifestWarning,
@@ -88,6 +89,11 @@ def build_manifest(catalog: Catalog, package_id: str) -> PackageManifest:
             user=pkg.uploaded_by or login_name(),
             host=pkg.uploaded_host or host_name(),
             at=pkg.created_at,
+        ),
+        post=(
+            ManifestPost(post_id=pkg.post_id, version=pkg.version_number)
+            if pkg.post_id is not None
+            else None
         ),
     )
 
