@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from tests.search_helpers import TORMACH, ScanHit, plain_scan, write_zip
+from veripost_desktop.core.catalog import PackageStatus
 from veripost_desktop.core.catalog.catalog import READING_VERSION
 from veripost_desktop.core.config import Settings
 from veripost_desktop.core.errors import ErrorCode, VeriPostError
+from veripost_desktop.core.search import search_query
 from veripost_desktop.core.search.index_writer import delete_index
 from veripost_desktop.core.search.search_query import (
     SearchRequest,
@@ -188,13 +190,26 @@ def test_cancelling_stops_the_search(indexed: Services) -> None:
     assert caught.value.error.code == ErrorCode.CANCELLED
 
 
-def index_counts(path: Path) -> tuple[int, int, int]:
+def index_state(path: Path) -> dict[str, int]:
+    """Row counts of the index, after checking that it holds together: the
+    FTS index matches its texts, every text is used, and the uses add up to
+    the lines of the files."""
     with sqlite3.connect(path) as db:
         db.execute("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')")
-        return tuple(
-            db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("search_files", "search_lines", "search_fts_idx")
-        )  # type: ignore[return-value]
+        state = {
+            table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("search_files", "search_texts", "search_postings", "search_text_uses")
+        }
+        unused = db.execute(
+            "SELECT count(*) FROM search_texts WHERE id NOT IN "
+            "(SELECT text_id FROM search_text_uses)"
+        ).fetchone()[0]
+        lines = db.execute("SELECT coalesce(sum(line_count), 0) FROM search_files").fetchone()[0]
+        uses = db.execute("SELECT coalesce(sum(uses), 0) FROM search_text_uses").fetchone()[0]
+        postings = db.execute("SELECT coalesce(sum(hits), 0) FROM search_postings").fetchone()[0]
+    assert unused == 0 and uses == lines == postings
+    state["lines"] = lines
+    return state
 
 
 def test_removing_a_package_removes_its_hits(tmp_path: Path, corpus_dir: Path) -> None:
@@ -209,23 +224,26 @@ def test_removing_a_package_removes_its_hits(tmp_path: Path, corpus_dir: Path) -
             ids[folder] = outcome.package.id
         before = run(services, "rapid z", limit=ALL)
         assert {h.package_name for h in before.hits} == {"GRBL-Post", "SCL-SW-GRBL-1_1"}
-        files_before, lines_before, _ = index_counts(services.catalog.path)
+        before_removal = index_state(services.catalog.path)
 
         services.catalog.delete_package(ids["GRBL-Post"])
         after = run(services, "rapid z", limit=ALL)
         assert as_scan(after) == plain_scan(
             corpus_dir, {"SCL-SW-GRBL-1_1": "SCL-SW-GRBL-1_1"}, "rapid z"
         )
-        files_after, lines_after, _ = index_counts(services.catalog.path)
+        after_removal = index_state(services.catalog.path)
         grbl_lines = sum(
             len((corpus_dir / "GRBL-Post" / n).read_bytes().split(b"\n")) - 1
             for n in ("GRBL-Post.SRC", "GRBL-Post.LIB", "GRBL-Post.lng")
         )
-        assert (files_after, lines_after) == (files_before - 3, lines_before - grbl_lines)
+        assert after_removal["search_files"] == before_removal["search_files"] - 3
+        assert after_removal["lines"] == before_removal["lines"] - grbl_lines
+        # Texts only GRBL-Post held are gone; the ones SCL-SW-GRBL shares stay.
+        assert 0 < after_removal["search_texts"] < before_removal["search_texts"]
 
         services.catalog.clear_files(ids["SCL-SW-GRBL-1_1"])
         assert run(services, "rapid z").total_hits == 0
-        assert index_counts(services.catalog.path)[:2] == (0, 0)
+        assert set(index_state(services.catalog.path).values()) == {0}
     finally:
         services.close()
 
@@ -251,7 +269,7 @@ def test_a_catalog_from_before_the_index_is_filled_by_reading_again(
             delete_index(conn, [p.id for p in services.catalog.list_packages()])
             conn.exec_driver_sql("UPDATE packages SET reading_version = 1")
         assert run(services, "<G:ABSINC>").total_hits == 0
-        assert index_counts(services.catalog.path)[:2] == (0, 0)
+        assert set(index_state(services.catalog.path).values()) == {0}
 
         stale = [
             p
@@ -268,5 +286,63 @@ def test_a_catalog_from_before_the_index_is_filled_by_reading_again(
             assert services.catalog.record_analysis(package.id, package.job_id, analysis)
         assert as_scan(run(services, "<G:ABSINC>", limit=ALL)) == expected
         assert {p.reading_version for p in services.catalog.list_packages()} == {2}
+    finally:
+        services.close()
+
+
+@pytest.mark.parametrize("query", ["<EOL>", "=", "five_axis_rapid_z_move"])
+def test_many_hits_walk_the_packages_in_order(
+    indexed: Services, corpus_dir: Path, query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Past DIRECT_LISTING_HITS the first hits are found by walking the packages
+    # in order instead of from the postings; the same hits either way.
+    expected = plain_scan(corpus_dir, names(indexed), query)
+    monkeypatch.setattr(search_query, "DIRECT_LISTING_HITS", 0)
+    result = run(indexed, query, limit=ALL)
+    assert as_scan(result) == expected and result.total_hits == len(expected)
+    first = run(indexed, query, limit=10)
+    assert as_scan(first) == expected[:10]
+
+
+def test_packages_not_ready_are_not_searched(tmp_path: Path, corpus_dir: Path) -> None:
+    services = open_services(Settings(data_dir=tmp_path / "data", parse_workers=0))
+    try:
+        ids = {}
+        for folder in ("GRBL-Post", "SCL-SW-GRBL-1_1"):
+            outcome = services.pipeline.ingest(
+                write_zip(corpus_dir, folder, tmp_path / f"{folder}.zip")
+            )
+            assert outcome.package is not None
+            ids[folder] = outcome.package
+        # A retry under way: the package's earlier reading is still indexed.
+        services.catalog.start_new_job(ids["GRBL-Post"].id)
+        only_scl = {"SCL-SW-GRBL-1_1": "SCL-SW-GRBL-1_1"}
+        for query in ("rapid z", "<G:ABSINC>", "e"):
+            result = run(services, query, limit=ALL)
+            assert as_scan(result) == plain_scan(corpus_dir, only_scl, query)
+            assert result.total_hits == len(result.hits)
+    finally:
+        services.close()
+
+
+def test_text_beyond_ascii_is_found_in_any_case(tmp_path: Path, corpus_dir: Path) -> None:
+    services = open_services(Settings(data_dir=tmp_path / "data", parse_workers=0))
+    try:
+        files = {
+            "P.SRC": (corpus_dir / "GRBL-Post" / "GRBL-Post.SRC").read_bytes(),
+            "P.LNG": "Bohrtiefe ÄNDERN:0001:\r\nÜberlauf äöü:0002:\r\n".encode("cp1252"),
+            "P.ctl": b"\x00\x01 \xc4NDERN binary",
+        }
+        package = services.catalog.create_package("P", tmp_path / "P.zip")
+        assert services.catalog.record_analysis(package.id, package.job_id, analyse_package(files))
+        services.catalog.set_status(package.id, package.job_id, PackageStatus.READY)
+        result = run(services, "tiefe ändern", limit=ALL)
+        assert [(h.file, h.line, h.text) for h in result.hits] == [
+            ("P.LNG", 1, "Bohrtiefe ÄNDERN:0001:")
+        ]
+        assert result.hits[0].spans == ((4, 16),)
+        assert run(services, "ÄÖÜ").total_hits == 1
+        assert run(services, "Ä", limit=ALL).total_hits == 2  # a scan: the .ctl is never read
+        assert run(services, "überlauf ä", regex=True).total_hits == 1
     finally:
         services.close()

@@ -73,10 +73,8 @@ def cmd_search(args: argparse.Namespace, services: Services) -> int:
             print(f"{hit.package_name} ({hit.package_id}) {hit.file}")
         section = f" [{hit.section}{' commented out' if hit.commented_out else ''}]"
         print(f"  {hit.line:>6}{section if hit.section else ''}: {hit.text}")
-    shown = len(result.hits)
-    packages = len(result.package_counts())
-    summary = f"{result.total_hits:,} hit(s) in {packages:,} package(s)"
     if result.truncated:
-        summary += f"; the first {shown:,} shown (--limit)"
-    print(summary)
+        print(f"{result.total_hits:,} hit(s); the first {len(result.hits):,} shown (--limit)")
+    else:
+        print(f"{result.total_hits:,} hit(s) in {len(result.package_counts()):,} package(s)")
     return 0

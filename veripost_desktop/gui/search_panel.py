@@ -431,11 +431,13 @@ def _filter_field(name: str, placeholder: str, parent: QWidget) -> QLineEdit:
 def _summary(result: SearchResult, packages: int) -> str:
     if not result.total_hits:
         return f"No line holds {result.query!r}."
-    text = (
-        f"{result.total_hits:,} matching line{'s' if result.total_hits != 1 else ''} "
-        f"in {packages:,} package{'s' if packages != 1 else ''}"
-    )
+    text = f"{result.total_hits:,} matching line{'s' if result.total_hits != 1 else ''}"
     if result.truncated:
-        text += f"; the first {len(result.hits):,} are listed"
+        # Only the listed packages are known: the rest were counted, not located.
+        text += (
+            f"; the first {len(result.hits):,} are listed, from {packages:,} "
+            f"package{'s' if packages != 1 else ''}"
+        )
+    else:
+        text += f" in {packages:,} package{'s' if packages != 1 else ''}"
     return text + ". Enter or double-click a line to open it."
-

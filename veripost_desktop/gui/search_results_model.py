@@ -1,8 +1,8 @@
 """The hits of a search in posts as a tree: package, then file, then lines.
 
-Every package and file with hits is listed with its count (from the search's
-per-file counts, so those past the limit show how many they hold); the
-lines under a file are the hits the search returned. Replaced as a whole
+Every package and file of the listed hits is shown with its count (all its
+hits, also when only the first are listed under it); the lines under a file
+are the hits the search returned. Replaced as a whole
 when a new search ends (``set_result``); never changed in place.
 """
 

@@ -2,14 +2,15 @@
 CLI and the window.
 
 A literal search is case-insensitive and has no syntax: quotes, ``<``,
-``>``, ``:``, ``*`` and ``!`` are plain characters. A query of 3 characters
-or more is answered from the trigram index (``search_fts``, every trigram of
-the query must be in the line) and each candidate line is then confirmed
-with ``LIKE`` (or, for non-ASCII text, by Python's ``str.lower``); a shorter
-one, and a ``regex`` search (Python's ``re``, case-insensitive), scan the
-lines. Two passes: the first counts the hits of every file (in SQLite, so a
-query with a million hits is still counted), the second reads the lines of
-only the first files in result order, until ``limit`` hits.
+``>``, ``:``, ``*`` and ``!`` are plain characters. The index holds every
+distinct line once (``index_writer.py``), so a search first finds the
+matching *texts*: from the trigram index for a query of 3 characters or
+more (every trigram of the query must be in the text, then ``LIKE``, or
+Python's ``str.lower`` for non-ASCII text, confirms it), by reading every
+distinct text for a shorter one and for a ``regex`` search (Python's ``re``,
+case-insensitive). Its total is the sum of those texts' uses (or of their
+postings, with a filter); its first ``limit`` hits are read from the line
+arrays of the first files in result order.
 
 Results are ordered by package name, package id, file name and line. A long
 query stops when ``cancel()`` turns true (SQLite's progress handler), with
@@ -22,13 +23,17 @@ import bisect
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import Engine
 
+from veripost_desktop.core.catalog.records import PackageStatus
 from veripost_desktop.core.errors import ErrorCode, VeriPostError
+from veripost_desktop.core.upg.indexed_text import LINE_ARRAY_TYPE, pack_numbers, unpack_numbers
 from veripost_desktop.core.upg.section_identity import PREAMBLE_KEY
 
 # The text types always searched; the settings' extra types are added to these.
@@ -36,6 +41,16 @@ SEARCHED_EXTENSIONS: tuple[str, ...] = (".SRC", ".LIB", ".LNG", ".ATR", ".KIN", 
 DEFAULT_LIMIT = 1_000
 # The trigram tokenizer needs this many characters to find a query.
 INDEXED_QUERY_LENGTH = 3
+# Up to this many hits, the files holding them are listed from the postings;
+# past it, the packages are walked in order (the first hold the first hits).
+DIRECT_LISTING_HITS = 20_000
+# While walking, each file's postings are looked up per matched text up to
+# this many texts; past it (a 1-character query) the file's lines are read.
+WALK_POSTINGS_TEXTS = 256
+# Up to this many matched texts in a file, their lines are found by a byte
+# search of its line array (C speed); past it, by one pass in Python.
+FIND_TEXTS = 4
+NOT_READY = ", ".join(f"'{s.value}'" for s in PackageStatus if s is not PackageStatus.READY)
 # SQLite VM steps between two looks at ``cancel()``.
 _PROGRESS_STEPS = 20_000
 
@@ -101,7 +116,9 @@ class SearchResult:
     total_hits: int
     truncated: bool
     hits: tuple[SearchHit, ...]
-    files: tuple[FileHits, ...] = field(default=())  # every file with hits, in result order
+    # The files of the listed hits, in result order, each with all its hits
+    # (when ``truncated``, files past the limit are counted in ``total_hits`` only).
+    files: tuple[FileHits, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -112,7 +129,7 @@ class SearchResult:
         }
 
     def package_counts(self) -> dict[str, int]:
-        """Hits per package id, in result order."""
+        """Hits per package id of the listed packages, in result order."""
         counts: dict[str, int] = {}
         for f in self.files:
             counts[f.package_id] = counts.get(f.package_id, 0) + f.hits
@@ -197,17 +214,6 @@ def _normal_extension(value: str) -> str:
 # ---- the query -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _FileGroup:
-    file_id: int
-    hits: int
-    package_id: str
-    package_name: str
-    filename: str
-    first_line_id: int
-    line_count: int
-
-
 def search(
     engine: Engine, request: SearchRequest, cancel: CancelCheck | None = None
 ) -> SearchResult:
@@ -239,19 +245,22 @@ class _Search:
             db.create_function(
                 "vp_line_matches", 1, lambda t: search_line(t) is not None, deterministic=True
             )
-            self.predicate = "vp_line_matches(l.text)"
+            self.predicate = "vp_line_matches(t.text)"
         elif request.text.isascii():
             # LIKE folds ASCII letters only, which is all an ASCII query needs.
-            self.predicate = "l.text LIKE :pattern ESCAPE '\\'"
+            self.predicate = "t.text LIKE :pattern ESCAPE '\\'"
             self.params["pattern"] = _like_pattern(request.text)
         else:
             needle = request.text.lower()
             db.create_function(
                 "vp_line_matches", 1, lambda t: needle in t.lower(), deterministic=True
             )
-            self.predicate = "vp_line_matches(l.text)"
+            self.predicate = "vp_line_matches(t.text)"
         if self.use_index:
             self.params["fts"] = fts_expression(request.text)
+        self.filter_sql, self.filter_params = self._file_filter()
+        r = request
+        self.narrowed = bool(r.package_id or r.machine or r.controller or r.system)
 
     def run(self) -> SearchResult:
         if self.cancel is not None:
@@ -271,122 +280,211 @@ class _Search:
         if self.cancel is not None and self.cancel():
             raise _cancelled()
 
-    # -- pass 1: hits per file, every file
     def _file_filter(self) -> tuple[str, dict[str, object]]:
+        """The WHERE over ``search_files f`` and ``packages pk`` of the request's filters."""
         r = self.request
-        where = ["p.status = 'ready'"]
+        where = ["pk.status = 'ready'"]
         params: dict[str, object] = {}
         extensions = (
             [_normal_extension(r.file_type)]
             if r.file_type
             else [_normal_extension(e) for e in r.extensions]
         )
+        self.extensions = list(dict.fromkeys(extensions))
         names = []
-        for i, ext in enumerate(dict.fromkeys(extensions)):
+        for i, ext in enumerate(self.extensions):
             params[f"ext{i}"] = ext
             names.append(f":ext{i}")
-        where.append(f"f.extension IN ({', '.join(names)})")
+        self.extension_sql = ", ".join(names)
+        where.append(f"f.extension IN ({self.extension_sql})")
         if r.package_id:
             where.append("f.package_id = :package_id")
             params["package_id"] = r.package_id
         for column in ("machine", "controller"):
             value = getattr(r, column)
             if value:
-                where.append(f"instr(lower(coalesce(p.{column}, '')), :{column}) > 0")
+                where.append(f"instr(lower(coalesce(pk.{column}, '')), :{column}) > 0")
                 params[column] = value.lower()
         if r.system:
-            where.append("lower(coalesce(p.system, '')) = :system")
+            where.append("lower(coalesce(pk.system, '')) = :system")
             params["system"] = r.system.lower()
         return " AND ".join(where), params
 
-    def _groups(self) -> list[_FileGroup]:
-        file_where, file_params = self._file_filter()
+    def _sql(self, sql: str, **extra: object) -> sqlite3.Cursor:
+        return self.db.execute(sql, {**self.params, **self.filter_params, **extra})
+
+    # -- which texts match: the distinct lines, few even in a large catalog
+    def _matched_texts(self) -> set[int]:
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS vp_matched (id INTEGER PRIMARY KEY)")
+        self.db.execute("DELETE FROM temp.vp_matched")
         if self.use_index:
+            source = (
+                "SELECT t.id FROM search_fts JOIN search_texts t ON t.id = search_fts.rowid "
+                f"WHERE search_fts MATCH :fts AND {self.predicate}"
+            )
+        else:
+            source = f"SELECT t.id FROM search_texts t WHERE {self.predicate}"
+        self._sql(f"INSERT INTO temp.vp_matched (id) {source}")
+        return {row[0] for row in self.db.execute("SELECT id FROM temp.vp_matched")}
+
+    # -- how many lines hold them
+    def _total(self) -> int:
+        if not self.narrowed:
+            counted = self._sql(
+                "SELECT coalesce(sum(u.uses), 0) FROM temp.vp_matched m "
+                "JOIN search_text_uses u ON u.text_id = m.id "
+                f"WHERE u.extension IN ({self.extension_sql})"
+            ).fetchone()[0]
+            # Lines of packages that are not ready (an ingestion under way) do not
+            # count. CROSS JOIN keeps SQLite on this order: the few such files
+            # first, then one postings look-up per matched text.
+            not_ready = self._sql(
+                "SELECT coalesce(sum(p.hits), 0) FROM packages pk "
+                "CROSS JOIN search_files f ON f.package_id = pk.id "
+                "CROSS JOIN temp.vp_matched m "
+                "CROSS JOIN search_postings p ON p.text_id = m.id AND p.file_id = f.id "
+                f"WHERE pk.status IN ({NOT_READY}) AND f.extension IN ({self.extension_sql})"
+            ).fetchone()[0]
+            return int(counted) - int(not_ready)
+        if self.request.package_id:
+            sql = (
+                "SELECT coalesce(sum(p.hits), 0) FROM search_files f "
+                "CROSS JOIN packages pk ON pk.id = f.package_id "
+                "CROSS JOIN temp.vp_matched m "
+                "CROSS JOIN search_postings p ON p.text_id = m.id AND p.file_id = f.id "
+                f"WHERE {self.filter_sql}"
+            )
+        else:
+            sql = (
+                "SELECT coalesce(sum(p.hits), 0) FROM temp.vp_matched m "
+                "CROSS JOIN search_postings p ON p.text_id = m.id "
+                "JOIN search_files f ON f.id = p.file_id "
+                f"JOIN packages pk ON pk.id = f.package_id WHERE {self.filter_sql}"
+            )
+        return int(self._sql(sql).fetchone()[0])
+
+    # -- the files that hold hits, in result order
+    def _listed_files(self, total: int) -> Iterator[_Listed]:
+        columns = "f.id, f.package_id, pk.name, f.filename"
+        order = "ORDER BY pk.name, pk.id, f.filename"
+        if self.narrowed or total <= DIRECT_LISTING_HITS:
+            # Few hits (or a filter): the files holding them, from the postings
+            # (CROSS JOIN: one range of postings per matched text, in that order).
             scope = ""
             if self.request.package_id:
                 scope = (
-                    "AND l.file_id IN (SELECT id FROM search_files WHERE package_id = :package_id)"
+                    "AND p.file_id IN (SELECT id FROM search_files WHERE package_id = :package_id)"
                 )
-            counted = (
-                "SELECT l.file_id AS file_id, count(*) AS hits "
-                "FROM search_fts JOIN search_lines l ON l.id = search_fts.rowid "
-                f"WHERE search_fts MATCH :fts AND {self.predicate} {scope} "
-                "GROUP BY l.file_id"
-            )
-        else:
-            # A scan: read only the lines of the files the filters allow.
-            counted = (
-                "SELECT f.id AS file_id, count(*) AS hits FROM search_files f "
-                "JOIN packages p ON p.id = f.package_id "
-                "JOIN search_lines l ON l.id BETWEEN f.first_line_id "
-                "AND f.first_line_id + f.line_count - 1 "
-                f"WHERE {file_where} AND {self.predicate} GROUP BY f.id"
-            )
-        sql = (
-            "SELECT g.file_id, g.hits, f.package_id, p.name, f.filename, f.first_line_id, "
-            f"f.line_count FROM ({counted}) g "
-            "JOIN search_files f ON f.id = g.file_id JOIN packages p ON p.id = f.package_id "
-            f"WHERE {file_where} ORDER BY p.name, p.id, f.filename"
-        )
-        rows = self.db.execute(sql, {**self.params, **file_params}).fetchall()
-        return [_FileGroup(*row) for row in rows]
-
-    # -- pass 2: the lines of the first files
-    def _file_lines(self, group: _FileGroup, limit: int) -> list[tuple[int, str]]:
-        last = group.first_line_id + group.line_count - 1
-        params = {**self.params, "first": group.first_line_id, "last": last, "limit": limit}
-        if self.use_index:
-            sql = (
-                "SELECT l.id, l.text FROM search_fts JOIN search_lines l "
-                "ON l.id = search_fts.rowid WHERE search_fts MATCH :fts "
-                "AND search_fts.rowid BETWEEN :first AND :last "
-                f"AND {self.predicate} ORDER BY l.id LIMIT :limit"
-            )
-        else:
-            sql = (
-                "SELECT l.id, l.text FROM search_lines l WHERE l.id BETWEEN :first AND :last "
-                f"AND {self.predicate} ORDER BY l.id LIMIT :limit"
-            )
-        return self.db.execute(sql, params).fetchall()
-
-    def _sections(self, file_ids: Iterable[int]) -> dict[int, list[list[Any]]]:
-        ids = list(file_ids)
-        out: dict[int, list[list[Any]]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
-            for file_id, sections in self.db.execute(
-                f"SELECT id, sections FROM search_files WHERE id IN ({marks})", chunk
+            held: dict[int, list[tuple[int, int]]] = {}
+            for file_id, text_id, hits in self._sql(
+                "SELECT p.file_id, p.text_id, p.hits FROM temp.vp_matched m "
+                f"CROSS JOIN search_postings p ON p.text_id = m.id {scope}"
             ):
-                out[file_id] = json.loads(sections)
-        return out
+                held.setdefault(file_id, []).append((text_id, hits))
+            self._check_cancel()
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS vp_files (id INTEGER PRIMARY KEY)")
+            self.db.execute("DELETE FROM temp.vp_files")
+            self.db.executemany("INSERT INTO temp.vp_files (id) VALUES (?)", ((i,) for i in held))
+            for file_id, package_id, name, filename in self._sql(
+                f"SELECT {columns} FROM temp.vp_files v CROSS JOIN search_files f ON f.id = v.id "
+                f"JOIN packages pk ON pk.id = f.package_id WHERE {self.filter_sql} {order}"
+            ).fetchall():
+                yield _Listed(file_id, package_id, name, filename, held[file_id])
+            return
+        # Many hits: walk the packages in order; the first ones hold the first hits.
+        packages = self.db.execute(
+            "SELECT id, name FROM packages WHERE status = 'ready' ORDER BY name, id"
+        ).fetchall()
+        per_file = len(self.matched) <= WALK_POSTINGS_TEXTS
+        for package_id, name in packages:
+            files = self.db.execute(
+                "SELECT id, filename FROM search_files "
+                f"WHERE package_id = :package_id AND extension IN ({self.extension_sql}) "
+                "ORDER BY filename",
+                {**self.filter_params, "package_id": package_id},
+            ).fetchall()
+            for file_id, filename in files:
+                self._check_cancel()
+                if not per_file:  # too many texts to look each up: read the file's lines
+                    yield _Listed(file_id, package_id, name, filename, None)
+                    continue
+                held_here = self.db.execute(
+                    "SELECT p.text_id, p.hits FROM temp.vp_matched m CROSS JOIN search_postings p "
+                    "ON p.text_id = m.id AND p.file_id = ?",
+                    (file_id,),
+                ).fetchall()
+                if held_here:
+                    yield _Listed(file_id, package_id, name, filename, held_here)
+
+    def _positions(
+        self, lines: bytes, held: list[tuple[int, int]] | None, need: int
+    ) -> list[tuple[int, int]]:
+        """The first ``need`` (line index, text id) of the matched texts in ``lines``."""
+        if held is None or len(held) > FIND_TEXTS:
+            # Many texts: one pass over the line array (stopping at ``need``).
+            wanted = self.matched if held is None else {t for t, _h in held}
+            numbers = unpack_numbers(lines)
+            return list(islice(((i, t) for i, t in enumerate(numbers) if t in wanted), need))
+        found = []
+        for text_id, _hits in held:
+            # The packed array's bytes: find the 4-byte id at a 4-byte boundary.
+            pattern = pack_numbers(array(LINE_ARRAY_TYPE, [text_id]))
+            at = lines.find(pattern)
+            while at >= 0:
+                if at % 4 == 0:
+                    found.append((at // 4, text_id))
+                    at = lines.find(pattern, at + 4)
+                else:
+                    at = lines.find(pattern, at + 1)
+        found.sort()
+        return found[:need]
 
     def _run(self) -> SearchResult:
-        groups = self._groups()
+        self.matched = self._matched_texts()
         self._check_cancel()
-        total = sum(g.hits for g in groups)
+        total = self._total() if self.matched else 0
+        if not total:
+            return SearchResult(self.request.text, 0, False, (), ())
         limit = self.request.limit
-        chosen: list[_FileGroup] = []
+        found: list[tuple[_File, list[tuple[int, int]]]] = []  # (file, [(line index, text id)])
         taken = 0
-        for group in groups:
+        for listed in self._listed_files(total):
+            row = self.db.execute(
+                "SELECT lines, sections FROM search_files WHERE id = ?", (listed.file_id,)
+            ).fetchone()
+            positions = self._positions(row[0], listed.held, limit - taken)
+            if not positions:
+                continue
+            hits_in_file = (
+                sum(h for _t, h in listed.held)
+                if listed.held is not None
+                else len(self._positions(row[0], None, row[0].__len__()))
+            )
+            file = _File(
+                listed.file_id,
+                listed.package_id,
+                listed.package_name,
+                listed.filename,
+                row[1],
+                hits_in_file,
+            )
+            found.append((file, positions))
+            taken += len(positions)
             if taken >= limit:
                 break
-            chosen.append(group)
-            taken += group.hits
-        sections = self._sections(g.file_id for g in chosen)
+        texts = self._texts({t for _f, positions in found for _i, t in positions})
         hits: list[SearchHit] = []
-        for group in chosen:
-            self._check_cancel()
-            spans = sections.get(group.file_id, [])
+        for file, positions in found:
+            spans = json.loads(file.sections)
             starts = [s[0] for s in spans]
-            for line_id, text in self._file_lines(group, limit - len(hits)):
-                index = line_id - group.first_line_id
+            for index, text_id in positions:
+                text = texts[text_id]
                 section, commented_out = _section_of(starts, spans, index)
                 hits.append(
                     SearchHit(
-                        package_id=group.package_id,
-                        package_name=group.package_name,
-                        file=group.filename,
+                        package_id=file.package_id,
+                        package_name=file.package_name,
+                        file=file.filename,
                         line=index + 1,
                         section=section,
                         commented_out=commented_out,
@@ -394,9 +492,7 @@ class _Search:
                         spans=self.matcher.spans(text),
                     )
                 )
-            if len(hits) >= limit:
-                break
-        files = tuple(FileHits(g.package_id, g.package_name, g.filename, g.hits) for g in groups)
+        files = tuple(FileHits(f.package_id, f.package_name, f.filename, f.hits) for f, _p in found)
         return SearchResult(
             query=self.request.text,
             total_hits=total,
@@ -404,6 +500,39 @@ class _Search:
             hits=tuple(hits),
             files=files,
         )
+
+    def _texts(self, ids: set[int]) -> dict[int, str]:
+        out: dict[int, str] = {}
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            out.update(
+                self.db.execute(f"SELECT id, text FROM search_texts WHERE id IN ({marks})", chunk)
+            )
+        return out
+
+
+@dataclass(frozen=True)
+class _Listed:
+    """A file that holds hits; ``held``: (text id, hits) of the matched texts
+    in it, or None when it is to be read line by line."""
+
+    file_id: int
+    package_id: str
+    package_name: str
+    filename: str
+    held: list[tuple[int, int]] | None
+
+
+@dataclass(frozen=True)
+class _File:
+    file_id: int
+    package_id: str
+    package_name: str
+    filename: str
+    sections: str
+    hits: int
 
 
 def _section_of(

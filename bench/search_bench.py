@@ -1,0 +1,352 @@
+"""Search in posts (issue 14): query times, index size, and what the index
+costs ingestion - all measured in one run.
+
+    .venv/bin/python bench/search_bench.py                  # 10,000 packages (long: see below)
+    .venv/bin/python bench/search_bench.py --packages 1000  # what docs/BENCHMARKS.md records
+    .venv/bin/python bench/search_bench.py --quick          # 100 packages, 20 to ingest: CI-sized
+
+1. **Index**: ``--packages`` packages from the benchmark's generator
+   (``corpus._package_files``: the same files, sizes and seeds as the ZIPs of
+   the ingestion figures), each read by ``indexed_texts`` (what the parse
+   process does) and written by ``write_index`` (what
+   ``Catalog.record_analysis`` does) into a catalog of ready packages. Built
+   once into ``--index-dir`` and reused by later runs with the same count.
+2. **Queries**: the median time of ``search()`` (the CLI's and the window's
+   call, default limit 1,000) over queries of 4 or more characters and over
+   3-character ones, each query run ``--repeat`` times (its median taken).
+3. **Size**: the index's pages (``search_fts`` shadow tables, and with
+   ``search_lines`` / ``search_files``) against the UTF-8 bytes of the
+   indexed text.
+4. **Ingestion with and without the index**, in the same run, alternating:
+   the 200-package batch of the ingestion figures through
+   ``IngestionPipeline.ingest`` (the ``veripost-cli ingest`` path) into the
+   local folder store (no S3 server, so the index's share is not diluted by
+   upload time). "Without" patches out the two costs of the index: building
+   the texts in the parse process and writing them in ``record_analysis``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(BENCH))
+
+for _name in list(os.environ):
+    if _name.startswith("VERIPOST_") and _name != "VERIPOST_INGEST_WORKERS":
+        del os.environ[_name]
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+
+NO_INDEX_ENV = "SEARCH_BENCH_NO_INDEX"
+
+
+def _patch_out_the_index() -> None:
+    """The "without index" runs: no texts built, none written. Runs at import,
+    so a spawned parse process (which imports this script as ``__mp_main__``)
+    is patched too when it starts with the variable set."""
+    from veripost_desktop.core.catalog import catalog
+    from veripost_desktop.core.upg import package_analysis
+
+    package_analysis.indexed_texts = lambda files: ()  # type: ignore[assignment]
+    catalog.write_search_index = lambda conn, package_id, texts: 0  # type: ignore[assignment]
+
+
+if os.environ.get(NO_INDEX_ENV) == "1":
+    _patch_out_the_index()
+
+from bench_parser import DEFAULT_CORPUS  # noqa: E402
+from corpus import COMPANIONS, POSTS, CorpusSpec, _load_post, _package_files, build_corpus  # noqa: E402
+
+# What people search for: instructions, variables, macros, words of a prompt.
+# What people search for: instructions, variables, macros, words of a
+# prompt; common ones (tens of thousands of lines), rare ones and absent ones.
+QUERIES_4_PLUS = [
+    "<G:ABSINC>",
+    "SPINDLE_DIR",
+    "M_LOCK_5OFF",
+    "rapid z",
+    "Z_CLEAR",
+    "DWELL",
+    "PROGRAM_NUMBER",
+    "G28 G91 Z0",
+    "package 4711",
+    ":SECTION=DRILL",
+    "COOLANT_TYPE",
+]
+QUERIES_3 = ["G28", "<F>", "ARC", "TAP", "<X>", "M:A", "EOL"]
+
+
+def build_index(upg: Path, index_dir: Path, packages: int) -> tuple[Path, int, float]:
+    """The catalog of ``packages`` indexed packages (built once); returns its
+    path, the indexed text's UTF-8 bytes and the build time (0 when reused)."""
+    from sqlalchemy import update
+
+    from veripost_desktop.core.catalog import Catalog, PackageStatus
+    from veripost_desktop.core.catalog.models import PackageRow
+    from veripost_desktop.core.search.index_writer import write_index
+    from veripost_desktop.core.upg.indexed_text import indexed_texts
+
+    manifest = index_dir / "search-index.json"
+    path = index_dir / "catalog.sqlite3"
+    if manifest.is_file():
+        done = json.loads(manifest.read_text())
+        if done.get("packages") == packages and path.is_file():
+            return path, int(done["text_bytes"]), 0.0
+    index_dir.mkdir(parents=True, exist_ok=True)
+    for stale in index_dir.glob("catalog.sqlite3*"):
+        stale.unlink()
+    manifest.unlink(missing_ok=True)
+    posts = [_load_post(upg, name) for name in POSTS]
+    companion_dir = upg / COMPANIONS
+    companions = {
+        "kin": next(companion_dir.glob("*.kin")).read_bytes(),
+        "pinf": next(companion_dir.glob("*.PINF")).read_bytes(),
+    }
+    catalog = Catalog(path)
+    spec = CorpusSpec()
+    text_bytes = 0
+    started = time.perf_counter()
+    batch = 50
+    machines = ("Haas VF-2", "DMG DMU 50", "Mazak VCN", "Tormach PCNC 1100", "RSCNC32")
+    for first in range(1, packages + 1, batch):
+        numbers = range(first, min(first + batch, packages + 1))
+        records = catalog.create_packages(
+            (f"P{i:05d}-{posts[i % len(posts)].name}", f"generated-{i}.zip", 0, 0) for i in numbers
+        )
+        with catalog.write_engine.begin() as conn:
+            for i, record in zip(numbers, records, strict=True):
+                rng = random.Random(spec.seed * 1_000_003 + i)
+                post, other = posts[i % len(posts)], posts[(i + 1) % len(posts)]
+                files = _package_files(post, other, companions, i, rng)
+                texts = indexed_texts(files)
+                text_bytes += sum(
+                    len(text.encode("utf-8")) * count
+                    for t in texts
+                    for text, count in zip(t.texts, t.text_counts(), strict=True)
+                )
+                write_index(conn, record.id, texts)
+                conn.execute(
+                    update(PackageRow)
+                    .where(PackageRow.id == record.id)
+                    .values(
+                        status=PackageStatus.READY.value,
+                        machine=machines[i % len(machines)],
+                        controller="GRBL",
+                        system="MILL",
+                    )
+                )
+        print(
+            f"  indexed {numbers[-1]:,} / {packages:,} packages "
+            f"({time.perf_counter() - started:.0f} s)",
+            flush=True,
+        )
+    catalog.close()
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.close()
+    seconds = time.perf_counter() - started
+    manifest.write_text(json.dumps({"packages": packages, "text_bytes": text_bytes}))
+    return path, text_bytes, seconds
+
+
+def index_sizes(path: Path) -> dict[str, int]:
+    with sqlite3.connect(path) as db:
+        try:
+            rows = db.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall()
+        except sqlite3.OperationalError:  # no DBSTAT in this SQLite build
+            return {}
+    return {name: int(size) for name, size in rows}
+
+
+def time_queries(path: Path, queries: list[str], repeat: int) -> list[tuple[str, float, int]]:
+    """(query, median seconds, total hits) of each query at the default limit."""
+    from veripost_desktop.core.catalog.database import open_engines
+    from veripost_desktop.core.search.search_query import SearchRequest, search
+
+    read_engine, write_engine = open_engines(path)
+    out = []
+    try:
+        search(read_engine, SearchRequest("warm-up"))
+        for query in queries:
+            times = []
+            hits = 0
+            for _ in range(repeat):
+                start = time.perf_counter()
+                result = search(read_engine, SearchRequest(query))
+                times.append(time.perf_counter() - start)
+                hits = result.total_hits
+            out.append((query, statistics.median(times), hits))
+    finally:
+        read_engine.dispose()
+        write_engine.dispose()
+    return out
+
+
+def ingest_once(zips: list[Path], work: Path, with_index: bool, endpoint: str | None) -> float:
+    """One headless ingestion of ``zips`` into a fresh catalog, and a fresh
+    bucket on ``endpoint`` (or a fresh local folder store)."""
+    from veripost_desktop.core.config import Settings
+    from veripost_desktop.core.ingestion.parse_pool import shutdown_parse_pool
+    from veripost_desktop.core.services import open_services
+
+    os.environ[NO_INDEX_ENV] = "0" if with_index else "1"
+    shutdown_parse_pool()  # the next pool starts with this run's variable
+    restore: Callable[[], None] | None = None
+    if not with_index:
+        from veripost_desktop.core.catalog import catalog
+        from veripost_desktop.core.upg import package_analysis
+
+        saved = (package_analysis.indexed_texts, catalog.write_search_index)
+        _patch_out_the_index()
+
+        def restore() -> None:
+            package_analysis.indexed_texts, catalog.write_search_index = saved  # type: ignore[assignment]
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    if endpoint is None:
+        settings = Settings(data_dir=work, log_dir=work / "logs")
+    else:
+        from ingestion_bench import s3_settings
+
+        settings = s3_settings(endpoint, work)
+    services = open_services(settings)
+    try:
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=services.settings.ingest_workers) as pool:
+            outcomes = list(pool.map(services.pipeline.ingest, zips))
+        seconds = time.perf_counter() - start
+        bad = [o for o in outcomes if not o.ok]
+        if bad:
+            raise RuntimeError(f"{len(bad)} package(s) did not end ready: {bad[0].error}")
+        with sqlite3.connect(services.catalog.path) as db:
+            lines = db.execute("SELECT count(*) FROM search_files").fetchone()[0]
+        if bool(lines) != with_index:
+            raise RuntimeError(f"index rows {lines} in a run with_index={with_index}")
+    finally:
+        services.close()
+        shutdown_parse_pool()
+        if restore is not None:
+            restore()
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--packages", type=int, default=10_000)
+    parser.add_argument("--ingest-packages", type=int, default=200)
+    parser.add_argument("--pairs", type=int, default=2, help="with/without ingestion pairs")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each query")
+    parser.add_argument("--quick", action="store_true", help="100 packages, 20 to ingest")
+    parser.add_argument("--out", type=Path, default=BENCH / "out")
+    parser.add_argument("--index-dir", type=Path, help="where the index is built and reused")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--skip-ingest", action="store_true")
+    parser.add_argument(
+        "--store",
+        choices=("s3", "local"),
+        default="s3",
+        help="where the ingestion figures store: a moto S3 server (as the ingest figures of "
+        "run_bench.py) or a local folder (no upload time: the index's share is larger)",
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.packages, args.ingest_packages, args.pairs, args.repeat = 100, 20, 1, 3
+    index_dir = args.index_dir or args.out / f"search-index-{args.packages}"
+    print(f"search benchmark: {args.packages:,} packages in {index_dir}", flush=True)
+    path, text_bytes, build_seconds = build_index(args.corpus, index_dir, args.packages)
+    results: dict[str, object] = {"packages": args.packages, "text_bytes": text_bytes}
+    if build_seconds:
+        results["build_seconds"] = round(build_seconds, 1)
+        print(f"built in {build_seconds:.0f} s")
+
+    sizes = index_sizes(path)
+    fts = sum(v for k, v in sizes.items() if k.startswith("search_fts"))
+    # Everything else the index is made of: the distinct texts (and their
+    # unique index), the line arrays, the postings and the uses.
+    lines = sum(
+        v
+        for k, v in sizes.items()
+        if k.startswith(("search_texts", "search_files", "search_postings", "search_text_uses"))
+        or k in ("ix_search_texts_text", "ix_search_files_package_id")
+        or k.startswith("sqlite_autoindex_search_")
+    )
+    results["sizes"] = {k: v for k, v in sizes.items() if "search" in k}
+    if sizes:
+        results["fts_bytes"] = fts
+        results["fts_ratio"] = round(fts / text_bytes, 3)
+        results["fts_and_lines_ratio"] = round((fts + lines) / text_bytes, 3)
+    print(
+        f"indexed text {text_bytes / 1e6:,.0f} MB; FTS index {fts / 1e6:,.0f} MB "
+        f"(x{fts / text_bytes:.2f}); with the texts, line arrays and postings "
+        f"{(fts + lines) / 1e6:,.0f} MB "
+        f"(x{(fts + lines) / text_bytes:.2f})",
+        flush=True,
+    )
+    for label, queries, target in (
+        ("4+ characters", QUERIES_4_PLUS, 0.100),
+        ("3 characters", QUERIES_3, 0.300),
+    ):
+        timed = time_queries(path, queries, args.repeat)
+        median = statistics.median(t for _q, t, _h in timed)
+        verdict = "PASS" if median < target else "FAIL"
+        print(f"{label}: median {median * 1000:.0f} ms (target < {target * 1000:.0f} ms) {verdict}")
+        for query, seconds, hits in timed:
+            print(f"    {query!r:18} {seconds * 1000:8.1f} ms  {hits:>10,} hits")
+        results[label] = {"median_ms": round(median * 1000, 1), "queries": timed}
+
+    if not args.skip_ingest:
+        spec = CorpusSpec(args.ingest_packages, (20,), 10)
+        corpus = build_corpus(args.corpus, args.out, spec)
+        work = args.out / f"search-ingest-{os.getpid()}"
+        pairs = []
+        server = None
+        if args.store == "s3":
+            from tests.s3_process import S3ServerProcess
+
+            server = S3ServerProcess()
+            server.start()
+        endpoint = server.endpoint if server is not None else None
+        try:
+            for n in range(args.pairs):
+                # Alternating, so drift on a shared machine hits both.
+                without = ingest_once(corpus.packages, work / f"without-{n}", False, endpoint)
+                with_ = ingest_once(corpus.packages, work / f"with-{n}", True, endpoint)
+                pairs.append((without, with_))
+                print(
+                    f"ingestion of {len(corpus.packages)} packages ({args.store} store): "
+                    f"without index {without:.1f} s,"
+                    f" with {with_:.1f} s (x{with_ / without:.3f})",
+                    flush=True,
+                )
+        finally:
+            import shutil
+
+            if server is not None:
+                server.stop()
+            shutil.rmtree(work, ignore_errors=True)
+        ratio = statistics.median(w / wo for wo, w in pairs)
+        verdict = "PASS" if ratio <= 1.10 else "FAIL"
+        print(f"ingestion with / without index: median x{ratio:.3f} (target <= 1.10) {verdict}")
+        results["ingest_pairs"] = pairs
+        results["ingest_ratio"] = round(ratio, 3)
+    print(json.dumps(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
