@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.search_helpers import SEARCHED as SEARCHED_TYPES
 from tests.search_helpers import TORMACH, ScanHit, plain_scan, write_zip
 from veripost_desktop.core.catalog import PackageStatus
 from veripost_desktop.core.catalog.catalog import READING_VERSION
@@ -344,5 +345,37 @@ def test_text_beyond_ascii_is_found_in_any_case(tmp_path: Path, corpus_dir: Path
         assert run(services, "ÄÖÜ").total_hits == 1
         assert run(services, "Ä", limit=ALL).total_hits == 2  # a scan: the .ctl is never read
         assert run(services, "überlauf ä", regex=True).total_hits == 1
+    finally:
+        services.close()
+
+
+def test_the_background_reading_pass_fills_the_index(tmp_path: Path, corpus_dir: Path) -> None:
+    """The same, through the pass the app runs (``read_outdated_packages``):
+    sources read back from storage (checked by SHA-256), the extra .CNF too."""
+    from veripost_desktop.core.team.source_reading import read_outdated_packages
+
+    services = open_services(
+        Settings(data_dir=tmp_path / "data", extra_extensions=(".CNF",), parse_workers=0)
+    )
+    try:
+        for folder in FOLDERS:
+            assert services.pipeline.ingest(
+                write_zip(corpus_dir, folder, tmp_path / f"{folder}.zip")
+            ).ok
+        with services.catalog.write_engine.begin() as conn:
+            delete_index(conn, [p.id for p in services.catalog.list_packages()])
+            conn.exec_driver_sql("UPDATE packages SET reading_version = NULL")
+        extensions = searched_extensions((".CNF",))
+        assert run(services, "indexer", extensions=extensions).total_hits == 0
+
+        report = read_outdated_packages(services.catalog, services.store)
+        assert report.read == 3 and not report.failed
+        for query in ("<G:ABSINC>", '"A" indexer', "five_axis_rapid_z_move"):
+            result = run(services, query, limit=ALL, extensions=extensions)
+            expected = plain_scan(
+                corpus_dir, PACKAGE_NAMES, query, extensions={*SEARCHED_TYPES, ".CNF"}
+            )
+            assert expected and as_scan(result) == expected
+        index_state(services.catalog.path)
     finally:
         services.close()
