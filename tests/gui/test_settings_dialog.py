@@ -1,36 +1,32 @@
-"""The Settings dialog and what it saves: QSettings in each test's own .ini
-file, environment variables winning, the secret in the keyring (never the
-file), and Test connection against a real S3 server over HTTP."""
+"""The Settings dialog and what it saves: the settings file (each test's own,
+through VERIPOST_CONFIG_FILE), environment variables winning, the secret in
+the keyring (never the file), and Test connection against a real S3 server
+over HTTP."""
 
 from __future__ import annotations
 
 import socket
 import time
+import tomllib
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import ShownBox, closed_port
-from veripost_desktop.core.config import GIB, MIB, Settings
+from veripost_desktop.core.config import GIB, MIB, Settings, default_user_name, load_settings
 from veripost_desktop.core.errors import ErrorCode, UserError, VeriPostError
 from veripost_desktop.core.secrets_store import KEYRING_SERVICE
+from veripost_desktop.core.settings_file import write_settings_file
 from veripost_desktop.gui import settings_dialog
-from veripost_desktop.gui import settings_persistence as persistence
 from veripost_desktop.gui.settings_dialog import NO_KEYRING_NOTE, SettingsDialog
-from veripost_desktop.gui.settings_persistence import (
-    SavedSettings,
-    StorageKind,
-    load_effective_settings,
-    load_saved,
-    save_settings,
-)
 
 CHECK_TIMEOUT_MS = 15_000
 
@@ -38,15 +34,15 @@ OpenDialog = Callable[..., SettingsDialog]
 
 
 @pytest.fixture
-def ini_path(tmp_path: Path) -> Path:
-    return tmp_path / "settings" / "VeriPost Desktop.ini"
-
-
-@pytest.fixture
-def qsettings(ini_path: Path) -> QSettings:
-    """This test's own settings file: nothing read from or written to the
+def config_file(_own_settings_file: Path) -> Path:
+    """This test's own settings file (tests/conftest.py points
+    VERIPOST_CONFIG_FILE at it): nothing read from or written to the
     developer's real settings."""
-    return QSettings(str(ini_path), QSettings.Format.IniFormat)
+    return _own_settings_file
+
+
+def file_values(path: Path) -> dict[str, Any]:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(autouse=True)
@@ -54,12 +50,18 @@ def no_session_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(settings_dialog, "_SESSION_SECRETS", {})
 
 
+@pytest.fixture(autouse=True)
+def no_blocking_boxes(shown_boxes: list[ShownBox]) -> list[ShownBox]:
+    """A box (a save that failed, say) is recorded, never left waiting for a click."""
+    return shown_boxes
+
+
 @pytest.fixture
-def open_dialog(qtbot: QtBot, qsettings: QSettings) -> Iterator[OpenDialog]:
+def open_dialog(qtbot: QtBot) -> Iterator[OpenDialog]:
     dialogs: list[SettingsDialog] = []
 
     def _open(check_timeout_s: float = 5.0) -> SettingsDialog:
-        dialog = SettingsDialog(qsettings, check_timeout_s=check_timeout_s)
+        dialog = SettingsDialog(check_timeout_s=check_timeout_s)
         qtbot.addWidget(dialog)
         dialog.show()
         qtbot.waitExposed(dialog)
@@ -108,10 +110,10 @@ def click_save(qtbot: QtBot, dialog: SettingsDialog) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
-# ---- the dialog and QSettings ---------------------------------------------------
+# ---- the dialog and the settings file --------------------------------------------
 
 
-def test_first_open_shows_the_defaults(open_dialog: OpenDialog) -> None:
+def test_first_open_shows_the_defaults(open_dialog: OpenDialog, config_file: Path) -> None:
     dialog = open_dialog()
     assert dialog.objectName() == "settingsDialog"
     assert dialog.local_radio.isChecked() and not dialog.s3_radio.isChecked()
@@ -131,18 +133,32 @@ def test_first_open_shows_the_defaults(open_dialog: OpenDialog) -> None:
     ]
     assert not any(c.isChecked() for c in dialog.extra_checks.values())
     assert dialog.locked_fields == frozenset()
+    # Who uploads: the login name until another is typed.
+    assert dialog.user_name_edit.text() == default_user_name()
+    assert "Uploaded by" in dialog.user_name_edit.toolTip()
+    # The store folder: empty means objects/ in the data folder.
+    assert dialog.store_dir_edit.text() == ""
+    assert dialog.store_dir_edit.isEnabled()
+    data_dir = Path(dialog.data_dir_edit.text())
+    assert dialog.local_label.text() == str(data_dir / "objects" / "veripost")
+    # Where it saves, said plainly; opening it creates nothing.
+    assert dialog.file_label.text() == f"Saved in {config_file}"
+    assert not config_file.exists()
 
 
-def test_save_writes_qsettings_and_emits_the_new_settings(
-    qtbot: QtBot, open_dialog: OpenDialog, qsettings: QSettings, ini_path: Path
+def test_save_writes_the_settings_file_and_emits_the_new_settings(
+    qtbot: QtBot, open_dialog: OpenDialog, config_file: Path, tmp_path: Path
 ) -> None:
     dialog = open_dialog()
+    dialog.data_dir_edit.setText(str(tmp_path / "data"))
     dialog.s3_radio.setChecked(True)
     assert dialog.endpoint_edit.isEnabled()
+    assert not dialog.store_dir_edit.isEnabled()  # only the folder store uses it
     dialog.endpoint_edit.setText(" http://minio.example:9000 ")
     dialog.bucket_edit.setText("posts")
     dialog.access_key_edit.setText("engineer")
     dialog.region_edit.setText("eu-west-1")
+    dialog.user_name_edit.setText("Ada Lovelace")
     dialog.workers_spin.setValue(2)
     dialog.max_members_spin.setValue(500)
     dialog.extra_checks[".RTF"].setChecked(True)
@@ -155,54 +171,117 @@ def test_save_writes_qsettings_and_emits_the_new_settings(
     assert settings.s3_bucket == "posts"
     assert settings.s3_access_key == "engineer"
     assert settings.s3_region == "eu-west-1"
+    assert settings.user_name == "Ada Lovelace"
     assert settings.ingest_workers == 2
     assert settings.limits.max_members == 500
     assert settings.extra_extensions == (".RTF",)
     assert ".RTF" in settings.accepted_extensions and ".CNF" not in settings.accepted_extensions
     assert dialog.result() == QDialog.DialogCode.Accepted
 
-    # On disk, under the organisation/application the app reads back.
-    text = ini_path.read_text(encoding="utf-8")
-    assert "s3_endpoint=http://minio.example:9000" in text
-    assert "backend=minio" in text
-    assert load_effective_settings(QSettings(str(ini_path), QSettings.Format.IniFormat)) == settings
+    # On disk: the keys are the environment variables' names, lower-case.
+    values = file_values(config_file)
+    assert values == {
+        "s3_endpoint": "http://minio.example:9000",
+        "data_dir": str(tmp_path / "data"),
+        "user_name": "Ada Lovelace",
+        "s3_bucket": "posts",
+        "s3_access_key": "engineer",
+        "s3_region": "eu-west-1",
+        "ingest_workers": 2,
+        "extra_extensions": [".RTF"],
+        "limits": {
+            "max_total_uncompressed": 16 * GIB,
+            "max_members": 500,
+            "max_ratio": 200.0,
+            "ratio_min_size": 1024 * 1024,
+        },
+    }
+    # What every front now reads back.
+    assert load_settings() == settings
+    assert sorted(p.name for p in config_file.parent.iterdir()) == ["settings.toml"]
 
 
-def test_saved_values_are_shown_when_the_dialog_reopens(
-    open_dialog: OpenDialog, qsettings: QSettings
+def test_saved_values_are_shown_when_the_dialog_reopens_and_other_keys_are_kept(
+    qtbot: QtBot, open_dialog: OpenDialog, config_file: Path, tmp_path: Path
 ) -> None:
-    save_settings(
-        qsettings,
-        SavedSettings(
-            storage=StorageKind.LOCAL,
-            s3_endpoint="http://remembered:9000",
-            ingest_workers=7,
-            extra_extensions=(".CNF", ".TXT"),
-            max_ratio=55.5,
-        ),
+    shared = tmp_path / "shared-drive" / "store"
+    write_settings_file(
+        {
+            "data_dir": tmp_path / "data",
+            "store_dir": shared,
+            "ingest_workers": 7,
+            "extra_extensions": [".CNF", ".TXT"],
+            "upload_workers": 3,  # not in the dialog
+            "a_newer_versions_key": "keep me",
+            "limits": {"max_ratio": 55.5, "a_newer_limit": 9},
+        }
     )
     dialog = open_dialog()
     assert dialog.local_radio.isChecked()
-    # The endpoint is remembered while the local folder is in use.
-    assert dialog.endpoint_edit.text() == "http://remembered:9000"
+    assert dialog.store_dir_edit.text() == str(shared)
+    assert dialog.local_label.text() == str(shared / "veripost")
     assert dialog.workers_spin.value() == 7
     assert dialog.extra_checks[".CNF"].isChecked()
     assert not dialog.extra_checks[".RTF"].isChecked()
     assert dialog.max_ratio_spin.value() == 55.5
     # A type with no checkbox (saved by hand) is kept, not dropped on save.
-    assert dialog.form_values().extra_extensions == (".CNF", ".TXT")
+    assert dialog.form_values()["extra_extensions"] == [".CNF", ".TXT"]
 
-    settings = load_effective_settings(qsettings)
-    assert settings.s3_endpoint is None and not settings.uses_s3
-    assert settings.ingest_workers == 7
-    assert settings.extra_extensions == (".CNF", ".TXT")
-    assert settings.limits.max_ratio == 55.5
+    dialog.workers_spin.setValue(6)
+    with qtbot.waitSignal(dialog.settingsSaved, timeout=5000) as saved:
+        click_save(qtbot, dialog)
+    assert saved.args[0].local_store_dir == shared
+    values = file_values(config_file)
+    assert values["ingest_workers"] == 6
+    assert values["store_dir"] == str(shared)
+    assert values["extra_extensions"] == [".CNF", ".TXT"]
+    assert values["upload_workers"] == 3
+    assert values["a_newer_versions_key"] == "keep me"
+    assert values["limits"]["a_newer_limit"] == 9 and values["limits"]["max_ratio"] == 55.5
+    # The login name is the default: no line for it until another name is typed.
+    assert "user_name" not in values
+
+
+def test_choosing_the_folder_store_removes_the_endpoint_and_an_empty_store_folder_its_line(
+    qtbot: QtBot,
+    open_dialog: OpenDialog,
+    config_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    write_settings_file(
+        {
+            "data_dir": tmp_path / "data",
+            "s3_endpoint": "http://minio.example:9000",
+            "store_dir": tmp_path / "old-store",
+        }
+    )
+    dialog = open_dialog()
+    assert dialog.s3_radio.isChecked()
+    assert dialog.endpoint_edit.text() == "http://minio.example:9000"
+    dialog.local_radio.setChecked(True)
+    assert dialog.store_dir_edit.isEnabled() and not dialog.endpoint_edit.isEnabled()
+    # Browse... picks the store folder.
+    picked = tmp_path / "picked"
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(picked))
+    qtbot.mouseClick(dialog.store_browse_button, Qt.MouseButton.LeftButton)
+    assert dialog.store_dir_edit.text() == str(picked)
+    dialog.store_dir_edit.clear()
+    assert dialog.local_label.text() == str(tmp_path / "data" / "objects" / "veripost")
+    with qtbot.waitSignal(dialog.settingsSaved, timeout=5000) as saved:
+        click_save(qtbot, dialog)
+    settings = saved.args[0]
+    assert not settings.uses_s3
+    assert settings.local_store_dir == tmp_path / "data" / "objects"
+    values = file_values(config_file)
+    assert "s3_endpoint" not in values and "store_dir" not in values
+    assert values["data_dir"] == str(tmp_path / "data")
 
 
 def test_minio_without_an_address_is_not_saved(
     qtbot: QtBot,
     open_dialog: OpenDialog,
-    qsettings: QSettings,
+    config_file: Path,
     shown_boxes: list[ShownBox],
 ) -> None:
     dialog = open_dialog()
@@ -216,7 +295,7 @@ def test_minio_without_an_address_is_not_saved(
     (box,) = shown_boxes
     assert box.object_name == "errorDialog"
     assert "Enter the address" in box.text and "invalid_settings" in box.text
-    assert load_saved(qsettings) == SavedSettings()
+    assert not config_file.exists()
 
 
 # ---- the environment wins ---------------------------------------------------------
@@ -225,28 +304,26 @@ def test_minio_without_an_address_is_not_saved(
 def test_environment_variables_win_and_lock_their_fields(
     qtbot: QtBot,
     open_dialog: OpenDialog,
-    qsettings: QSettings,
+    config_file: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    save_settings(
-        qsettings,
-        SavedSettings(
-            storage=StorageKind.MINIO,
-            s3_endpoint="http://saved:9000",
-            s3_bucket="saved-bucket",
-            ingest_workers=7,
-        ),
+    write_settings_file(
+        {"s3_endpoint": "http://saved:9000", "s3_bucket": "saved-bucket", "ingest_workers": 7}
     )
     monkeypatch.setenv("VERIPOST_S3_ENDPOINT", "http://from-env:9000")
     monkeypatch.setenv("VERIPOST_INGEST_WORKERS", "3")
+    monkeypatch.setenv("VERIPOST_USER_NAME", "Env Person")
+    monkeypatch.setenv("VERIPOST_STORE_DIR", "/srv/shared-store")
 
-    settings = load_effective_settings(qsettings)
+    settings = load_settings()
     assert settings.s3_endpoint == "http://from-env:9000"
     assert settings.ingest_workers == 3
     assert settings.s3_bucket == "saved-bucket"  # not set in the environment
 
     dialog = open_dialog()
-    assert {"storage", "s3_endpoint", "ingest_workers"} <= dialog.locked_fields
+    assert {"storage", "s3_endpoint", "ingest_workers", "user_name", "store_dir"} <= (
+        dialog.locked_fields
+    )
     assert dialog.endpoint_edit.text() == "http://from-env:9000"
     assert dialog.endpoint_edit.isReadOnly()
     assert dialog.endpoint_edit.toolTip().startswith("Set by VERIPOST_S3_ENDPOINT")
@@ -256,6 +333,10 @@ def test_environment_variables_win_and_lock_their_fields(
     assert dialog.workers_spin.isReadOnly() and dialog.workers_spin.value() == 3
     workers_note = dialog.findChild(QLabel, "envNote_ingest_workers")
     assert workers_note is not None and workers_note.text() == "Set by VERIPOST_INGEST_WORKERS"
+    assert dialog.user_name_edit.isReadOnly() and dialog.user_name_edit.text() == "Env Person"
+    name_note = dialog.findChild(QLabel, "envNote_user_name")
+    assert name_note is not None and name_note.text() == "Set by VERIPOST_USER_NAME"
+    assert dialog.store_dir_edit.isReadOnly() and not dialog.store_browse_button.isEnabled()
     assert not dialog.bucket_edit.isReadOnly()
 
     dialog.bucket_edit.setText("new-bucket")
@@ -264,16 +345,17 @@ def test_environment_variables_win_and_lock_their_fields(
     assert saved.args[0].s3_endpoint == "http://from-env:9000"
     assert saved.args[0].s3_bucket == "new-bucket"
     # What the environment set is not written over what the person saved.
-    after = load_saved(qsettings)
-    assert after.s3_endpoint == "http://saved:9000"
-    assert after.ingest_workers == 7
-    assert after.s3_bucket == "new-bucket"
+    after = file_values(config_file)
+    assert after["s3_endpoint"] == "http://saved:9000"
+    assert after["ingest_workers"] == 7
+    assert after["s3_bucket"] == "new-bucket"
+    assert "user_name" not in after and "store_dir" not in after
 
 
 def test_the_data_folder_is_shown_saved_and_can_be_set_by_the_environment(
     qtbot: QtBot,
     open_dialog: OpenDialog,
-    qsettings: QSettings,
+    config_file: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -284,8 +366,8 @@ def test_the_data_folder_is_shown_saved_and_can_be_set_by_the_environment(
     with qtbot.waitSignal(dialog.settingsSaved, timeout=5000) as saved:
         click_save(qtbot, dialog)
     assert saved.args[0].data_dir == other
-    assert load_saved(qsettings).data_dir == other
-    assert load_effective_settings(qsettings).data_dir == other
+    assert file_values(config_file)["data_dir"] == str(other)
+    assert load_settings().data_dir == other
 
     # An empty folder is refused, in the error shape; nothing is saved.
     shown: list[str] = []
@@ -296,73 +378,86 @@ def test_the_data_folder_is_shown_saved_and_can_be_set_by_the_environment(
     with qtbot.assertNotEmitted(dialog.settingsSaved):
         click_save(qtbot, dialog)
     assert shown == ["invalid_settings"]
+    assert file_values(config_file)["data_dir"] == str(other)
     dialog.reject()
 
     monkeypatch.setenv("VERIPOST_DATA_DIR", str(tmp_path / "from-env"))
-    assert load_effective_settings(qsettings).data_dir == tmp_path / "from-env"
+    assert load_settings().data_dir == tmp_path / "from-env"
     dialog = open_dialog()
     assert "data_dir" in dialog.locked_fields
     assert dialog.data_dir_edit.isReadOnly() and not dialog.browse_button.isEnabled()
     assert dialog.data_dir_edit.text() == str(tmp_path / "from-env")
     note = dialog.findChild(QLabel, "envNote_data_dir")
     assert note is not None and note.text() == "Set by VERIPOST_DATA_DIR"
-    assert dialog.form_values().data_dir is None  # never saved over the person's choice
+    assert "data_dir" not in dialog.form_values()  # never saved over the person's choice
 
 
-def test_one_limit_from_the_environment_others_from_saved_settings(
-    qsettings: QSettings, monkeypatch: pytest.MonkeyPatch
+def test_one_limit_from_the_environment_locks_only_that_one(
+    qtbot: QtBot,
+    open_dialog: OpenDialog,
+    config_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    save_settings(qsettings, SavedSettings(max_members=100, max_ratio=50.0))
+    write_settings_file({"limits": {"max_members": 100, "max_ratio": 50.0}})
     monkeypatch.setenv("VERIPOST_LIMITS__MAX_MEMBERS", "5")
-    limits = load_effective_settings(qsettings).limits
+    limits = load_settings().limits
     assert limits.max_members == 5
     assert limits.max_ratio == 50.0
     assert limits.max_total_uncompressed == 16 * GIB
 
+    dialog = open_dialog()
+    assert "max_members" in dialog.locked_fields and "max_ratio" not in dialog.locked_fields
+    assert dialog.max_members_spin.isReadOnly() and dialog.max_members_spin.value() == 5
+    dialog.max_ratio_spin.setValue(60.0)
+    with qtbot.waitSignal(dialog.settingsSaved, timeout=5000) as saved:
+        click_save(qtbot, dialog)
+    assert saved.args[0].limits.max_members == 5
+    assert saved.args[0].limits.max_ratio == 60.0
+    assert file_values(config_file)["limits"]["max_members"] == 100  # the file's own, kept
+    assert file_values(config_file)["limits"]["max_ratio"] == 60.0
+
 
 def test_environment_names_match_case_insensitively(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("veripost_s3_bucket", "lower")
-    assert persistence.env_override("s3_bucket") == "VERIPOST_S3_BUCKET"
-    assert persistence.env_override("s3_region") is None
+    assert settings_dialog.env_override("s3_bucket") == "VERIPOST_S3_BUCKET"
+    assert settings_dialog.env_override("s3_region") is None
 
 
-def test_a_broken_saved_value_names_the_settings_file(
-    open_dialog: OpenDialog, qsettings: QSettings, ini_path: Path
+def test_a_broken_settings_file_is_named_and_can_be_repaired_in_the_dialog(
+    qtbot: QtBot, open_dialog: OpenDialog, config_file: Path
 ) -> None:
-    qsettings.setValue("ingest/workers", 0)  # below the minimum of 1
-    qsettings.setValue("limits/max_members", "many")  # not a number: ignored
-    qsettings.sync()
+    config_file.parent.mkdir(parents=True)
+    config_file.write_text("ingest_workers = 0\n", encoding="utf-8")  # below the minimum of 1
     with pytest.raises(VeriPostError) as caught:
-        load_effective_settings(qsettings)
+        load_settings()
     assert caught.value.code == ErrorCode.INVALID_SETTINGS
-    assert "saved settings" in caught.value.message
-    assert str(ini_path) in caught.value.detail
-    assert "ingest_workers" in caught.value.detail
-    # The dialog still opens (on the defaults), so the value can be corrected.
+    assert str(config_file) in caught.value.message
+    assert "ingest_workers" in caught.value.message
+    # The dialog still opens (on the defaults), says why, and saving repairs it.
     dialog = open_dialog()
     assert dialog.workers_spin.value() == 4
+    assert str(config_file) in dialog.file_problem_note.text()
+    with qtbot.waitSignal(dialog.settingsSaved, timeout=5000):
+        click_save(qtbot, dialog)
+    assert file_values(config_file)["ingest_workers"] == 4
+    assert load_settings().ingest_workers == 4
 
-
-def test_app_qsettings_follows_qsettings_set_path(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    before = QSettings.defaultFormat()
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    try:
-        store = persistence.app_qsettings()
-        assert store.organizationName() == "VeriPost"
-        assert store.applicationName() == "VeriPost Desktop"
-        assert Path(store.fileName()) == tmp_path / "VeriPost" / "VeriPost Desktop.ini"
-    finally:
-        QSettings.setDefaultFormat(before)
+    # Not TOML at all: kept beside the new file, never deleted.
+    config_file.write_text("ingest_workers = = 2\n", encoding="utf-8")
+    dialog = open_dialog()
+    assert "not valid TOML" in dialog.file_problem_note.text()
+    with qtbot.waitSignal(dialog.settingsSaved, timeout=5000):
+        click_save(qtbot, dialog)
+    assert file_values(config_file)["ingest_workers"] == 4
+    (aside,) = [p for p in config_file.parent.iterdir() if ".unreadable-" in p.name]
+    assert aside.read_text(encoding="utf-8") == "ingest_workers = = 2\n"
 
 
 # ---- the secret key -----------------------------------------------------------------
 
 
 def test_without_a_keyring_the_dialog_says_so_and_keeps_the_secret_for_the_session(
-    qtbot: QtBot, open_dialog: OpenDialog, ini_path: Path
+    qtbot: QtBot, open_dialog: OpenDialog, config_file: Path
 ) -> None:
     # tests/conftest.py selects keyring's null back end: no keyring here.
     dialog = open_dialog()
@@ -379,7 +474,8 @@ def test_without_a_keyring_the_dialog_says_so_and_keeps_the_secret_for_the_sessi
     settings = saved.args[0]
     assert settings.s3_secret_key is not None
     assert settings.s3_secret_key.get_secret_value() == "s3cr3t-value"
-    assert "s3cr3t-value" not in ini_path.read_text(encoding="utf-8")
+    assert "s3cr3t-value" not in config_file.read_text(encoding="utf-8")
+    assert "s3_secret_key" not in file_values(config_file)
 
     # Reopened later in the same session and saved without retyping it.
     again = open_dialog()
@@ -395,8 +491,7 @@ def test_without_a_keyring_the_dialog_says_so_and_keeps_the_secret_for_the_sessi
 def test_the_secret_goes_to_the_keyring_never_the_settings_file(
     qtbot: QtBot,
     open_dialog: OpenDialog,
-    qsettings: QSettings,
-    ini_path: Path,
+    config_file: Path,
     memory_keyring: MemoryKeyring,
 ) -> None:
     dialog = open_dialog()
@@ -408,9 +503,10 @@ def test_the_secret_goes_to_the_keyring_never_the_settings_file(
     with qtbot.waitSignal(dialog.settingsSaved, timeout=5000) as saved:
         click_save(qtbot, dialog)
     assert memory_keyring.passwords == {(KEYRING_SERVICE, "engineer"): "s3cr3t-value"}
-    assert "s3cr3t-value" not in ini_path.read_text(encoding="utf-8")
+    assert "s3cr3t-value" not in config_file.read_text(encoding="utf-8")
+    assert "s3_secret_key" not in file_values(config_file)
     # Read back through the keyring, as the app does at start.
-    for settings in (saved.args[0], load_effective_settings(qsettings)):
+    for settings in (saved.args[0], load_settings()):
         assert settings.s3_secret_key is not None
         assert settings.s3_secret_key.get_secret_value() == "s3cr3t-value"
 

@@ -23,13 +23,14 @@ from tests.gui.conftest import (
 )
 from veripost_desktop.app import create_main_window
 from veripost_desktop.core.catalog import PackageRecord, PackageStatus
-from veripost_desktop.core.config import Settings
+from veripost_desktop.core.config import Settings, load_settings
 from veripost_desktop.core.services import Services, open_services
+from veripost_desktop.core.settings_file import read_settings_file
 from veripost_desktop.gui import services_lifecycle
 from veripost_desktop.gui.main_window import MainWindow
 from veripost_desktop.gui.services_lifecycle import BUSY_TEXT
 from veripost_desktop.gui.settings_dialog import SettingsDialog
-from veripost_desktop.gui.settings_persistence import app_qsettings, load_saved
+from veripost_desktop.gui.settings_persistence import app_qsettings
 
 OpenWindow = Callable[..., MainWindow]
 
@@ -64,6 +65,8 @@ def test_saving_another_data_folder_reopens_the_services(
     window = open_window(local_settings)
     assert len(package_ids(window)) == 1
     old_services = window.services
+    # Whatever the window does at start (a refresh from storage) ends first.
+    qtbot.waitUntil(lambda: not window.busy(), timeout=10_000)
 
     dialog = open_settings_from_the_menu(qtbot, window)
     assert isinstance(dialog, SettingsDialog) and dialog.isVisible()
@@ -92,8 +95,11 @@ def test_saving_another_data_folder_reopens_the_services(
     assert package_ids(window) == []
     assert not old_services.lease._lock.is_locked
     assert window.lifecycle.dialog is None
-    # What was saved is what a restart would use.
-    assert load_saved(app_qsettings()).data_dir == other
+    # What was saved is what a restart (or any veripost-cli command) would use.
+    assert read_settings_file()["data_dir"] == str(other)
+    assert load_settings().data_dir == other
+    # QSettings keeps only the window's layout.
+    assert not [k for k in app_qsettings().allKeys() if not k.startswith("window/")]
 
     # The window works on the new services: a drop lands in the new folder.
     drop_files(window, [grbl_zip])
@@ -123,6 +129,7 @@ def test_settings_do_not_open_while_ingestions_run(
     assert box.text == BUSY_TEXT
     (package_id,) = package_ids(window)
     wait_for_status(qtbot, window, package_id)
+    qtbot.waitUntil(lambda: not window.busy(), timeout=10_000)
     dialog = open_settings_from_the_menu(qtbot, window)
     assert dialog is not None
     dialog.reject()
@@ -209,3 +216,61 @@ def test_help_about_shows_the_store_in_use(
     (box,) = shown_boxes
     assert box.object_name == "aboutDialog"
     assert f"Storage: {window.services.store.description}" in box.informative_text
+
+
+def test_settings_an_older_version_saved_in_qsettings_are_carried_over_once(
+    qtbot: QtBot, tmp_path: Path, _own_settings_file: Path
+) -> None:
+    old = app_qsettings()
+    old.setValue("storage/backend", "local")
+    old.setValue("storage/s3_endpoint", "http://remembered:9000")  # unused while local
+    old.setValue("storage/data_dir", str(tmp_path / "old-data"))
+    old.setValue("storage/s3_bucket", "team")
+    old.setValue("ingest/workers", 2)
+    old.setValue("ingest/extra_extensions", ".RTF,.CNF")
+    old.setValue("limits/max_members", 123)
+    old.setValue("limits/max_ratio", "not a number")  # unreadable: left out
+    old.setValue("window/geometry", b"layout")  # not a setting: stays
+    old.sync()
+    assert not _own_settings_file.exists()
+
+    window = create_main_window()  # as the app starts
+    qtbot.addWidget(window)
+    try:
+        settings = window.services.settings
+        assert settings.data_dir == tmp_path / "old-data"
+        assert not settings.uses_s3
+        assert settings.s3_bucket == "team"
+        assert settings.ingest_workers == 2
+        assert settings.extra_extensions == (".RTF", ".CNF")
+        assert settings.limits.max_members == 123
+        assert settings.limits.max_ratio == 200.0
+    finally:
+        window.close()
+    assert read_settings_file() == {
+        "data_dir": str(tmp_path / "old-data"),
+        "s3_bucket": "team",
+        "ingest_workers": 2,
+        "extra_extensions": [".RTF", ".CNF"],
+        "limits": {"max_members": 123},
+    }
+    after = app_qsettings()
+    assert [k for k in after.allKeys() if not k.startswith("window/")] == []
+
+    # Once: values put back in QSettings are not carried over again, and what
+    # the file says (changed since, by the dialog or by hand) stays.
+    after.setValue("ingest/workers", 9)
+    after.sync()
+    _own_settings_file.write_text(
+        _own_settings_file.read_text(encoding="utf-8").replace(
+            "ingest_workers = 2", "ingest_workers = 3"
+        ),
+        encoding="utf-8",
+    )
+    again = create_main_window()
+    qtbot.addWidget(again)
+    try:
+        assert again.services.settings.ingest_workers == 3
+    finally:
+        again.close()
+    assert app_qsettings().value("ingest/workers") is not None

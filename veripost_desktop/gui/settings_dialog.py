@@ -1,16 +1,19 @@
-"""Settings: where packages are stored, how many ingest at once, ZIP limits
-and the extra file types a package may carry.
+"""Settings: where packages are stored, who you are, how many ingest at once,
+ZIP limits and the extra file types a package may carry.
 
-A value set by a ``VERIPOST_*`` environment variable wins over the dialog: its
-field is shown read-only, with "Set by VERIPOST_..." beside it, and it is not
-saved. The S3 secret key goes to the OS keyring, never to the settings file;
-on a computer with no keyring the dialog says so and uses the typed key for
-this session only (``VERIPOST_S3_SECRET_KEY`` is the lasting fallback).
+*Save* writes the settings file (``core/settings_file.py``), which the window
+and every ``veripost-cli`` command read. A value set by a ``VERIPOST_*``
+environment variable wins over the file: its field is shown read-only, with
+"Set by VERIPOST_..." beside it, and it is not saved. Keys the dialog does not
+show stay in the file as they were. The S3 secret key goes to the OS keyring,
+never to the settings file; on a computer with no keyring the dialog says so
+and uses the typed key for this session only (``VERIPOST_S3_SECRET_KEY`` is
+the lasting fallback).
 
 *Test connection* checks the storage as filled in (saved or not) on a pool
 thread, so the window stays responsive while a server is slow to answer.
 
-The dialog does not reopen anything itself: *Save* writes QSettings and
+The dialog does not reopen anything itself: *Save* writes the file and
 emits ``settingsSaved(Settings)`` with the settings the app should now run on.
 """
 
@@ -21,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
-from PySide6.QtCore import QSettings, QThreadPool, Signal
+from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QButtonGroup,
@@ -42,22 +46,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from veripost_desktop.core.config import MIB, Settings, ZipLimits, load_settings
+from veripost_desktop.core.config import (
+    MIB,
+    Settings,
+    ZipLimits,
+    default_user_name,
+    load_settings,
+    settings_without_file,
+)
 from veripost_desktop.core.errors import ErrorCode, UserError, VeriPostError, as_user_error
 from veripost_desktop.core.secrets_store import keyring_available, save_secret
+from veripost_desktop.core.settings_file import (
+    LIMITS,
+    SECRET_KEY_ENV,
+    config_file_path,
+    env_variable_for,
+    update_settings_file,
+)
 from veripost_desktop.gui import icons
 from veripost_desktop.gui.connection_check_worker import ConnectionCheckWorker
 from veripost_desktop.gui.error_dialog import show_error
-from veripost_desktop.gui.settings_persistence import (
-    SECRET_KEY_ENV,
-    SavedSettings,
-    StorageKind,
-    env_override,
-    load_effective_settings,
-    load_saved,
-    save_settings,
-    settings_overrides,
-)
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +79,25 @@ EXTRA_TYPES: tuple[tuple[str, str, str], ...] = (
     (".CNF", ".CNF settings overrides", "extraCnfCheck"),
 )
 
+LIMIT_FIELDS = ("max_total_uncompressed", "max_members", "max_ratio", "ratio_min_size")
+
+# The dialog's fields -> the settings-file key whose environment variable
+# sets it. "storage" (folder or MinIO) is whether ``s3_endpoint`` is set.
+FIELD_KEYS: dict[str, str] = {
+    "storage": "s3_endpoint",
+    "data_dir": "data_dir",
+    "store_dir": "store_dir",
+    "user_name": "user_name",
+    "s3_endpoint": "s3_endpoint",
+    "s3_bucket": "s3_bucket",
+    "s3_access_key": "s3_access_key",
+    "s3_secret_key": "s3_secret_key",
+    "s3_region": "s3_region",
+    "ingest_workers": "ingest_workers",
+    "extra_extensions": "extra_extensions",
+    **{name: f"{LIMITS}.{name}" for name in LIMIT_FIELDS},
+}
+
 # Secret keys typed on a computer with no keyring, by access key: kept for
 # the life of the process (never on disk), so reopening Settings and saving
 # again does not lose them.
@@ -82,16 +109,19 @@ NO_KEYRING_NOTE = (
 )
 
 
+def env_override(field: str) -> str | None:
+    """The environment variable that sets the dialog's ``field``, or None."""
+    return env_variable_for(FIELD_KEYS[field])
+
+
 class SettingsDialog(QDialog):
-    """Edit and save the settings in ``qsettings`` (the app passes
-    ``settings_persistence.app_qsettings()``; tests pass an .ini of their own)."""
+    """Edit the settings file (``core.settings_file.config_file_path()``)."""
 
     settingsSaved = Signal(object)  # Settings: what the app should run on now
     connectionChecked = Signal(object)  # UserError | None, after each Test connection
 
     def __init__(
         self,
-        qsettings: QSettings,
         parent: QWidget | None = None,
         *,
         thread_pool: QThreadPool | None = None,
@@ -101,32 +131,50 @@ class SettingsDialog(QDialog):
         self.setObjectName(OBJECT_NAME)
         self.setWindowTitle("Settings")
         self.setWindowIcon(icons.icon("settings"))
-        self.setMinimumWidth(560)
-        self._qsettings = qsettings
+        self.setMinimumWidth(600)
         self._pool = thread_pool or QThreadPool.globalInstance()
         self._check_timeout_s = check_timeout_s
         self._check_worker: ConnectionCheckWorker | None = None
         self._last_error: UserError | None = None
         self._keyring = keyring_available()
+        self.settings_file = config_file_path()
 
-        saved = load_saved(qsettings)
-        effective = _effective_or_defaults(qsettings)
+        effective, self._file_problem = _effective_or_defaults()
         self._extra_unknown = tuple(
             e for e in effective.extra_extensions if e not in {t[0] for t in EXTRA_TYPES}
         )
 
-        self._build(effective, saved)
+        self._build(effective)
         self._lock_environment_fields()
         self._update_storage_fields()
 
     # ---- building ----------------------------------------------------------
 
-    def _build(self, effective: Settings, saved: SavedSettings) -> None:
+    def _build(self, effective: Settings) -> None:
         layout = QVBoxLayout(self)
         self._layout = layout
-        layout.addWidget(self._build_storage(effective, saved))
+        if self._file_problem is not None:
+            self.file_problem_note = QLabel(
+                f"{self._file_problem.message} The values below are the defaults; "
+                "Save writes a new settings file (an unreadable one is kept beside it).",
+                self,
+            )
+            self.file_problem_note.setObjectName("settingsFileProblem")
+            self.file_problem_note.setWordWrap(True)
+            self.file_problem_note.setToolTip(self._file_problem.detail or "")
+            layout.addWidget(self.file_problem_note)
+        layout.addWidget(self._build_storage(effective))
         layout.addWidget(self._build_ingestion(effective))
         layout.addWidget(self._build_limits(effective.limits))
+        self.file_label = QLabel(f"Saved in {self.settings_file}", self)
+        self.file_label.setObjectName("settingsFileLabel")
+        self.file_label.setWordWrap(True)
+        self.file_label.setEnabled(False)  # the palette's muted text colour
+        self.file_label.setToolTip(
+            "The window and every veripost-cli command read this file. "
+            "VERIPOST_CONFIG_FILE names another one."
+        )
+        layout.addWidget(self.file_label)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -135,12 +183,12 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
-    def _build_storage(self, effective: Settings, saved: SavedSettings) -> QGroupBox:
+    def _build_storage(self, effective: Settings) -> QGroupBox:
         box = QGroupBox("Storage", self)
         form = QFormLayout(box)
         self._form = form
 
-        self.local_radio = QRadioButton("Local folder on this computer", box)
+        self.local_radio = QRadioButton("A folder (on this computer or a shared drive)", box)
         self.local_radio.setObjectName("storageLocalRadio")
         self.s3_radio = QRadioButton("MinIO / S3 server", box)
         self.s3_radio.setObjectName("storageS3Radio")
@@ -160,27 +208,46 @@ class SettingsDialog(QDialog):
 
         self.data_dir_edit = _line_edit(box, "dataDirEdit", str(effective.data_dir))
         self.data_dir_edit.setToolTip(
-            "The folder of the catalog (catalog.sqlite3) and, with the local store, of the "
-            "stored files (objects/). Another folder means another catalog."
+            "The folder of this computer's catalog (catalog.sqlite3) and, unless a store "
+            "folder is chosen below, of the stored files (objects/)."
         )
         self.data_dir_edit.textChanged.connect(self._update_local_label)
         self.browse_button = QPushButton("&Browse...", box)
         self.browse_button.setObjectName("dataDirBrowseButton")
         self.browse_button.clicked.connect(self._choose_data_dir)
-        data_row = QWidget(box)
-        row = QHBoxLayout(data_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.data_dir_edit, stretch=1)
-        row.addWidget(self.browse_button)
-        form.addRow("Data folder:", self._with_env_note("data_dir", data_row))
+        form.addRow(
+            "Data folder:",
+            self._with_env_note("data_dir", _row(box, self.data_dir_edit, self.browse_button)),
+        )
+
+        store_dir = "" if effective.store_dir is None else str(effective.store_dir)
+        self.store_dir_edit = _line_edit(
+            box, "storeDirEdit", store_dir, "objects/ in the data folder"
+        )
+        self.store_dir_edit.setToolTip(
+            "Where the folder store keeps the packages' files. Leave empty for objects/ in "
+            "the data folder; a folder on a shared network drive serves a small team "
+            "without MinIO."
+        )
+        self.store_dir_edit.textChanged.connect(self._update_local_label)
+        self.store_browse_button = QPushButton("B&rowse...", box)
+        self.store_browse_button.setObjectName("storeDirBrowseButton")
+        self.store_browse_button.clicked.connect(self._choose_store_dir)
+        form.addRow(
+            "Store folder:",
+            self._with_env_note(
+                "store_dir", _row(box, self.store_dir_edit, self.store_browse_button)
+            ),
+        )
 
         self.local_label = QLabel(box)
         self.local_label.setObjectName("localStoreLabel")
         self.local_label.setWordWrap(True)
-        form.addRow("Local folder:", self.local_label)
+        form.addRow("Files go to:", self.local_label)
 
-        endpoint = effective.s3_endpoint or saved.s3_endpoint or ""
-        self.endpoint_edit = _line_edit(box, "endpointEdit", endpoint, "http://127.0.0.1:9000")
+        self.endpoint_edit = _line_edit(
+            box, "endpointEdit", effective.s3_endpoint or "", "http://127.0.0.1:9000"
+        )
         self.bucket_edit = _line_edit(box, "bucketEdit", effective.s3_bucket)
         self.access_key_edit = _line_edit(box, "accessKeyEdit", effective.s3_access_key or "")
         self.secret_key_edit = _line_edit(box, "secretKeyEdit", "")
@@ -234,6 +301,11 @@ class SettingsDialog(QDialog):
     def _build_ingestion(self, effective: Settings) -> QGroupBox:
         box = QGroupBox("Ingestion", self)
         form = QFormLayout(box)
+        self.user_name_edit = _line_edit(box, "userNameEdit", effective.user_name)
+        self.user_name_edit.setToolTip(
+            "Shown as Uploaded by on every package you add. Empty: your login name."
+        )
+        form.addRow("Your name:", self._with_env_note("user_name", self.user_name_edit))
         self.workers_spin = _spin(box, "workersSpin", 1, 64, effective.ingest_workers)
         self.workers_spin.setToolTip("How many packages are checked and stored at the same time.")
         form.addRow("Packages at once:", self._with_env_note("ingest_workers", self.workers_spin))
@@ -297,6 +369,8 @@ class SettingsDialog(QDialog):
         widgets: dict[str, list[QWidget]] = {
             "storage": [self.local_radio, self.s3_radio],
             "data_dir": [self.data_dir_edit, self.browse_button],
+            "store_dir": [self.store_dir_edit, self.store_browse_button],
+            "user_name": [self.user_name_edit],
             "s3_endpoint": [self.endpoint_edit],
             "s3_bucket": [self.bucket_edit],
             "s3_access_key": [self.access_key_edit],
@@ -331,15 +405,17 @@ class SettingsDialog(QDialog):
         uses_s3 = self.s3_radio.isChecked()
         for widget in self._s3_fields:
             widget.setEnabled(uses_s3)
+        self.store_dir_edit.setEnabled(not uses_s3)
+        self.store_browse_button.setEnabled(not uses_s3 and "store_dir" not in self._locked)
         self.local_label.setEnabled(not uses_s3)
         self.keyring_note.setEnabled(uses_s3)
 
     def _update_local_label(self, *_: object) -> None:
         folder = self.data_dir_edit.text().strip()
+        store = self.store_dir_edit.text().strip()
         bucket = self.bucket_edit.text().strip()
-        self.local_label.setText(
-            str(Path(folder) / "objects" / bucket) if folder and bucket else ""
-        )
+        root = Path(store) if store else (Path(folder) / "objects" if folder else None)
+        self.local_label.setText(str(root / bucket) if root is not None and bucket else "")
 
     def _choose_data_dir(self) -> None:
         chosen = QFileDialog.getExistingDirectory(
@@ -348,6 +424,12 @@ class SettingsDialog(QDialog):
         if chosen:
             self.data_dir_edit.setText(chosen)
 
+    def _choose_store_dir(self) -> None:
+        start = self.store_dir_edit.text().strip() or self.data_dir_edit.text().strip()
+        chosen = QFileDialog.getExistingDirectory(self, "Store folder", start or str(Path.home()))
+        if chosen:
+            self.store_dir_edit.setText(chosen)
+
     # ---- reading the form --------------------------------------------------
 
     @property
@@ -355,27 +437,39 @@ class SettingsDialog(QDialog):
         """Fields the environment sets (shown read-only, never saved)."""
         return frozenset(self._locked)
 
-    def form_values(self) -> SavedSettings:
-        """The form as saved values; ``None`` for fields the environment sets."""
+    def form_values(self) -> dict[str, Any]:
+        """The form as settings-file values (``limits`` a table); ``None``
+        means "no such line": the default applies (the folder store for
+        ``s3_endpoint``, objects/ in the data folder for ``store_dir``).
+        Fields the environment sets are left out."""
         extra = tuple(e for e, check in self.extra_checks.items() if check.isChecked())
         data_dir = self.data_dir_edit.text().strip()
+        store_dir = self.store_dir_edit.text().strip()
         values: dict[str, Any] = {
-            "storage": StorageKind.MINIO if self.s3_radio.isChecked() else StorageKind.LOCAL,
-            "data_dir": Path(data_dir) if data_dir else None,
-            "s3_endpoint": self.endpoint_edit.text().strip(),
+            "s3_endpoint": self.endpoint_edit.text().strip() if self.s3_radio.isChecked() else None,
+            "data_dir": data_dir or None,
+            "store_dir": store_dir or None,
+            # The login name is the default: no line for it, so it follows the login.
+            "user_name": _unless_default(self.user_name_edit.text().strip(), default_user_name()),
             "s3_bucket": self.bucket_edit.text().strip(),
-            "s3_access_key": self.access_key_edit.text().strip(),
+            "s3_access_key": self.access_key_edit.text().strip() or None,
             "s3_region": self.region_edit.text().strip(),
             "ingest_workers": self.workers_spin.value(),
-            "extra_extensions": extra + self._extra_unknown,
+            "extra_extensions": list(extra + self._extra_unknown),
+        }
+        limits: dict[str, Any] = {
             "max_total_uncompressed": self.max_total_spin.value() * MIB,
             "max_members": self.max_members_spin.value(),
             "max_ratio": self.max_ratio_spin.value(),
             "ratio_min_size": self.ratio_min_spin.value() * KIB,
         }
         for field in self._locked:
-            values.pop(field, None)
-        return SavedSettings(**values)
+            key = FIELD_KEYS[field]
+            values.pop(key, None)
+            limits.pop(field, None)
+        if limits:
+            values[LIMITS] = limits
+        return values
 
     def typed_secret(self) -> str | None:
         if "s3_secret_key" in self._locked:
@@ -386,23 +480,31 @@ class SettingsDialog(QDialog):
         """The settings the form describes (environment still winning), with
         the typed secret if there is one. Raises ``VeriPostError`` if invalid."""
         values = self.form_values()
-        if "data_dir" not in self._locked and values.data_dir is None:
+        if "data_dir" not in self._locked and values.get("data_dir") is None:
             raise VeriPostError(
                 ErrorCode.INVALID_SETTINGS,
                 "Choose the data folder: VeriPost keeps its catalog there.",
             )
-        if values.storage is StorageKind.MINIO and not values.s3_endpoint:
+        if (
+            "storage" not in self._locked
+            and self.s3_radio.isChecked()
+            and not values.get("s3_endpoint")
+        ):
             raise VeriPostError(
                 ErrorCode.INVALID_SETTINGS,
                 "Enter the address of the MinIO / S3 server, e.g. http://127.0.0.1:9000.",
             )
-        overrides = settings_overrides(values)
+        # Keyword arguments beat the environment and the file; the locked
+        # fields are not among them, so the environment still wins there.
+        overrides = dict(values)
         # Typed now, or typed earlier this session on a computer with no keyring.
         # Without either, load_settings takes it from the environment or keyring.
         secret = self.typed_secret() or _SESSION_SECRETS.get(self.access_key_edit.text().strip())
         if secret is not None:
             overrides["s3_secret_key"] = SecretStr(secret)
-        return load_settings(**overrides)
+        # While the file cannot be read the form is checked without it; saving
+        # sets the unreadable file aside.
+        return load_settings(use_file=self._file_problem is None, **overrides)
 
     # ---- test connection ---------------------------------------------------
 
@@ -447,6 +549,12 @@ class SettingsDialog(QDialog):
         self._fit_height()
         self.connectionChecked.emit(error)
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        # Wrapped notes (no keyring, a file problem) need their full height at
+        # the width the dialog opened with.
+        self._fit_height()
+
     def _fit_height(self) -> None:
         """Grow (never shrink) to show a result that wrapped onto more lines:
         a top-level window does not follow its labels' height-for-width."""
@@ -462,13 +570,15 @@ class SettingsDialog(QDialog):
     # ---- saving ------------------------------------------------------------
 
     def save(self) -> None:
-        """Validate, keep the secret, write QSettings, emit ``settingsSaved``, close.
-        A problem is shown and the dialog stays open."""
+        """Validate, keep the secret, write the settings file, emit
+        ``settingsSaved``, close. A problem is shown and the dialog stays open."""
         try:
             self.form_settings()  # refuse what the app could not start with
             self._store_secret()
-            save_settings(self._qsettings, self.form_values())
-            settings = load_effective_settings(self._qsettings)
+            update_settings_file(
+                self.form_values(), path=self.settings_file, set_aside_unreadable=True
+            )
+            settings = load_settings()
         except Exception as exc:  # noqa: BLE001 - shown, the dialog stays open
             log.warning("settings not saved: %s", exc)
             show_error(self, as_user_error(exc), title="Settings not saved")
@@ -495,17 +605,28 @@ class SettingsDialog(QDialog):
         save_secret(access_key, secret)
 
 
-def _effective_or_defaults(qsettings: QSettings) -> Settings:
-    """What to show: the effective settings, or (if the saved ones are broken)
-    the environment and defaults, so the dialog can be used to repair them."""
+def _effective_or_defaults() -> tuple[Settings, UserError | None]:
+    """What to show: the effective settings, or (if the settings file cannot be
+    used) the environment and defaults with the problem, so the dialog can be
+    used to repair it."""
     try:
-        return load_effective_settings(qsettings)
+        return load_settings(), None
     except VeriPostError as exc:
         log.warning("showing defaults in Settings: %s", exc)
-    try:
-        return load_settings()
-    except VeriPostError:
-        return Settings.model_construct()
+        return settings_without_file(), exc.error
+
+
+def _unless_default(value: str, default: str) -> str | None:
+    return None if not value or value == default else value
+
+
+def _row(parent: QWidget, edit: QLineEdit, button: QPushButton) -> QWidget:
+    holder = QWidget(parent)
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(edit, stretch=1)
+    row.addWidget(button)
+    return holder
 
 
 def _line_edit(parent: QWidget, name: str, text: str, placeholder: str = "") -> QLineEdit:
