@@ -103,13 +103,13 @@ class MatchHighlightDelegate(QStyledItemDelegate):
             return
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        text = opt.text  # type: ignore[attr-defined]
-        opt.text = ""  # type: ignore[attr-defined]
-        widget = opt.widget  # type: ignore[attr-defined]
+        text = opt.text
+        opt.text = ""
+        widget = opt.widget
         style = widget.style() if widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
-        layout = QTextLayout(text, opt.font)  # type: ignore[attr-defined]
+        layout = QTextLayout(text, opt.font)
         formats = []
         for start, end in spans:
             fmt = QTextCharFormat()
@@ -123,8 +123,8 @@ class MatchHighlightDelegate(QStyledItemDelegate):
         line = layout.createLine()
         line.setLineWidth(1_000_000)
         layout.endLayout()
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
-        palette = opt.palette  # type: ignore[attr-defined]
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        palette = opt.palette
         painter.save()
         painter.setClipRect(rect)
         painter.setPen(palette.highlightedText().color() if selected else palette.text().color())

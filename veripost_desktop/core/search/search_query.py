@@ -148,9 +148,9 @@ class Matcher:
 
     def spans(self, line: str) -> tuple[tuple[int, int], ...]:
         if self.regex is not None:
-            found = [m.span() for m in self.regex.finditer(line)]
+            matches = [m.span() for m in self.regex.finditer(line)]
             # An empty match (``^``) is kept only when there is nothing else to show.
-            return tuple(span for span in found if span[1] > span[0]) or tuple(found[:1])
+            return tuple(span for span in matches if span[1] > span[0]) or tuple(matches[:1])
         needle = self.text.lower()
         haystack = line.lower()
         found: list[tuple[int, int]] = []
@@ -275,6 +275,18 @@ class _Search:
         finally:
             if self.cancel is not None:
                 self.db.set_progress_handler(None, 0)
+            # The pooled connection keeps its temp tables: leave them empty.
+            for table in ("vp_matched", "vp_files"):
+                if self._has_temp(table):
+                    self.db.execute(f"DELETE FROM temp.{table}")
+
+    def _has_temp(self, table: str) -> bool:
+        return (
+            self.db.execute(
+                "SELECT 1 FROM temp.sqlite_master WHERE type = 'table' AND name = ?", (table,)
+            ).fetchone()
+            is not None
+        )
 
     def _check_cancel(self) -> None:
         if self.cancel is not None and self.cancel():
