@@ -185,7 +185,8 @@ def test_verify_reports_intact_then_altered(
     assert report.text == (
         "GRBL-Post: 1 of 4 stored files are not as they were stored: GRBL-Post.SRC (altered)"
     )
-    assert "GRBL-Post.SRC: altered - catalog: " in report.detailed_text
+    assert "GRBL-Post.SRC: altered - " in report.detailed_text
+    assert "catalog sha256" in report.detailed_text
     assert "GRBL-Post.LIB: ok" in report.detailed_text
 
 

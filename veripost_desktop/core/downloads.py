@@ -48,23 +48,33 @@ def _written_into_place(destination: Path) -> Iterator[BinaryIO]:
         tmp.unlink(missing_ok=True)
 
 
-def _copy_checked(
+class _Discard:
+    """A sink for a check that needs the bytes' hash, not the bytes."""
+
+    def write(self, data: bytes) -> int:
+        return len(data)
+
+
+def copy_verified(
     store: ObjectStore,
     record: FileRecord,
-    out: BinaryIO,
+    out: BinaryIO | _Discard,
     *,
     mismatch_message: str,
-    cancel_detail: str,
+    cancel_detail: str = "",
     on_bytes: Callable[[int], None] | None = None,
     cancel: CancelCheck | None = None,
 ) -> None:
-    """Stream one stored object into ``out``, raising ``checksum_mismatch``
-    unless its size and SHA-256 are the catalog's."""
+    """The one checksum-verified read: stream a stored object into ``out``,
+    raising ``checksum_mismatch`` unless its size and SHA-256 are the
+    catalog's. Every reader of stored bytes goes through it (downloads, ZIP
+    exports, verify, the source viewer, compare, the reading pass)."""
     digest = hashlib.sha256()
     size = 0
     for chunk in store.iter_chunks(record.object_key):
         if cancel is not None and cancel():
-            raise VeriPostError(ErrorCode.CANCELLED, "The download was cancelled.", cancel_detail)
+            detail = cancel_detail or record.object_key
+            raise VeriPostError(ErrorCode.CANCELLED, "The download was cancelled.", detail)
         out.write(chunk)
         digest.update(chunk)
         size += len(chunk)
@@ -81,23 +91,31 @@ def _copy_checked(
 
 
 def read_verified(
-    store: ObjectStore, record: FileRecord, cancel: CancelCheck | None = None
+    store: ObjectStore,
+    record: FileRecord,
+    cancel: CancelCheck | None = None,
+    *,
+    mismatch_message: str = "A stored file does not match what was uploaded, so it was not read.",
 ) -> bytes:
     """A stored file's bytes in memory, raising ``checksum_mismatch`` unless
     they are the catalog's (size and SHA-256). For files that are read, not
-    saved: sources parsed again, compared or indexed."""
+    saved: sources shown, parsed again, compared or indexed."""
     import io
 
     out = io.BytesIO()
-    _copy_checked(
+    copy_verified(store, record, out, mismatch_message=mismatch_message, cancel=cancel)
+    return out.getvalue()
+
+
+def check_verified(store: ObjectStore, record: FileRecord) -> None:
+    """Read a stored object through, raising ``checksum_mismatch`` unless it is
+    as the catalog recorded it (size and SHA-256); nothing is kept."""
+    copy_verified(
         store,
         record,
-        out,
-        mismatch_message="A stored file does not match what was uploaded, so it was not read.",
-        cancel_detail=record.object_key,
-        cancel=cancel,
+        _Discard(),
+        mismatch_message="A stored file is not as it was stored.",
     )
-    return out.getvalue()
 
 
 def download_file(
@@ -122,7 +140,7 @@ def download_file(
             progress(done, record.size_bytes)
 
     with _written_into_place(destination) as out:
-        _copy_checked(
+        copy_verified(
             store,
             record,
             out,
@@ -176,7 +194,7 @@ def export_package_zip(
     ):
         for record in files:
             with zf.open(record.filename, "w", force_zip64=record.size_bytes > 2**31) as member:
-                _copy_checked(
+                copy_verified(
                     store,
                     record,
                     member,  # type: ignore[arg-type]

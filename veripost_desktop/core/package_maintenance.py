@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from veripost_desktop.core.catalog import Catalog, FileRecord
 from veripost_desktop.core.catalog.records import IN_FLIGHT_STATUSES
+from veripost_desktop.core.downloads import check_verified
 from veripost_desktop.core.errors import ErrorCode, VeriPostError
 from veripost_desktop.core.process_lease import ProcessLease
 from veripost_desktop.core.storage.object_store import ObjectStore
@@ -48,26 +48,14 @@ class VerifyReport:
 
 def _check_file(store: ObjectStore, record: FileRecord) -> FileCheck:
     try:
-        info = store.stat(record.object_key)
-        if info is None:
+        if store.stat(record.object_key) is None:
             return FileCheck(record.filename, record.object_key, "missing", "not in storage")
-        digest = hashlib.sha256()
-        size = 0
-        for chunk in store.iter_chunks(record.object_key):
-            digest.update(chunk)
-            size += len(chunk)
+        check_verified(store, record)
     except VeriPostError as exc:
         if exc.code == ErrorCode.STORAGE_UNAVAILABLE:
             raise
-        return FileCheck(record.filename, record.object_key, "unreadable", exc.detail)
-    if size != record.size_bytes or digest.hexdigest() != record.sha256:
-        return FileCheck(
-            record.filename,
-            record.object_key,
-            "altered",
-            f"catalog: {record.size_bytes} bytes sha256 {record.sha256}; "
-            f"storage: {size} bytes sha256 {digest.hexdigest()}",
-        )
+        state = "altered" if exc.code == ErrorCode.CHECKSUM_MISMATCH else "unreadable"
+        return FileCheck(record.filename, record.object_key, state, exc.detail)
     return FileCheck(record.filename, record.object_key, "ok", "")
 
 

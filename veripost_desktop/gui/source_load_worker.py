@@ -9,7 +9,6 @@ so line numbers in the outline and in warnings match what is shown.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from PySide6.QtCore import QObject, QRunnable, Signal
 
 from veripost_desktop.core.catalog import FileRecord
 from veripost_desktop.core.catalog.records import SectionRecord
+from veripost_desktop.core.downloads import read_verified
 from veripost_desktop.core.errors import ErrorCode, VeriPostError, as_user_error
 from veripost_desktop.core.services import Services
 from veripost_desktop.core.upg.text_decoding import decode_text
@@ -80,23 +80,13 @@ class SourceLoadWorker(QRunnable):
                 "This file is too large to show here. Save a copy and open it in an editor.",
                 f"{record.filename}: {record.size_bytes} bytes (viewer limit {MAX_VIEW_BYTES})",
             )
-        digest = hashlib.sha256()
-        chunks: list[bytes] = []
-        for chunk in self._services.store.iter_chunks(record.object_key):
-            if self._cancel():
-                raise VeriPostError(
-                    ErrorCode.CANCELLED, "Loading the file was cancelled.", record.object_key
-                )
-            digest.update(chunk)
-            chunks.append(chunk)
-        data = b"".join(chunks)
-        if len(data) != record.size_bytes or digest.hexdigest() != record.sha256:
-            raise VeriPostError(
-                ErrorCode.CHECKSUM_MISMATCH,
-                "The stored file does not match what was uploaded, so it is not shown.",
-                f"{record.object_key}: catalog sha256 {record.sha256} ({record.size_bytes} "
-                f"bytes), storage gave sha256 {digest.hexdigest()} ({len(data)} bytes)",
-            )
+        data = read_verified(
+            self._services.store,
+            record,
+            self._cancel,
+            mismatch_message="The stored file does not match what was uploaded, so it is "
+            "not shown.",
+        )
         decoded = decode_text(data, record.filename)
         if not decoded.is_text:
             raise VeriPostError(

@@ -15,6 +15,7 @@ from pathlib import Path
 from veripost_desktop.core.catalog import Catalog, FileRecord, PackageStatus
 from veripost_desktop.core.compare.model import Side
 from veripost_desktop.core.config import Settings
+from veripost_desktop.core.downloads import read_verified
 from veripost_desktop.core.errors import ErrorCode, VeriPostError
 from veripost_desktop.core.storage.object_store import ObjectStore
 from veripost_desktop.core.zip_validation import validate_zip
@@ -77,16 +78,12 @@ def load_package(catalog: Catalog, store: ObjectStore, package_id: str) -> PostS
 
 def _read_stored(store: ObjectStore, record: FileRecord) -> bytes:
     """A stored file's bytes, refused unless their size and SHA-256 are the catalog's."""
-    data = b"".join(store.iter_chunks(record.object_key))
-    actual = hashlib.sha256(data).hexdigest()
-    if actual != record.sha256 or len(data) != record.size_bytes:
-        raise VeriPostError(
-            ErrorCode.CHECKSUM_MISMATCH,
-            "A stored file does not match what was uploaded, so the posts were not compared.",
-            f"{record.object_key}: catalog sha256 {record.sha256} ({record.size_bytes} bytes), "
-            f"storage gave sha256 {actual} ({len(data)} bytes)",
-        )
-    return data
+    return read_verified(
+        store,
+        record,
+        mismatch_message="A stored file does not match what was uploaded, so the posts "
+        "were not compared.",
+    )
 
 
 def load_zip(path: Path, settings: Settings) -> PostSource:
