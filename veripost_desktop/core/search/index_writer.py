@@ -113,14 +113,16 @@ def delete_index(conn: Connection, package_ids: Sequence[str]) -> None:
 def _text_ids(conn: Connection, texts: list[str]) -> dict[str, int]:
     """The id of every text, adding (and indexing) those the catalog lacks."""
     ids: dict[str, int] = {}
+    # The driver's own cursor, in the same transaction: thousands of rows per
+    # package, and SQLAlchemy's row objects would cost more than the look-ups.
+    raw = conn.connection.driver_connection
+    assert raw is not None
     for chunk in _chunks(texts):
         marks = ", ".join("?" * len(chunk))
-        ids.update(
-            (text, text_id)
-            for text_id, text in conn.exec_driver_sql(
-                f"SELECT id, text FROM search_texts WHERE text IN ({marks})", tuple(chunk)
-            )
-        )
+        rows = raw.execute(
+            f"SELECT text, id FROM search_texts WHERE text IN ({marks})", chunk
+        ).fetchall()
+        ids.update(rows)
     new = [text for text in texts if text not in ids]
     if new:
         first = int(
