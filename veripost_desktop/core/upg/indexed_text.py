@@ -17,13 +17,17 @@ parser count them, each without its line end, so line numbers agree.
 
 from __future__ import annotations
 
+import re
 import sys
 from array import array
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import accumulate, compress
 
 from veripost_desktop.core.upg.models import _PickledAsCall
-from veripost_desktop.core.upg.section_identity import split_sections
+from veripost_desktop.core.upg.section_identity import PREAMBLE_KEY, parse_header
 from veripost_desktop.core.upg.text_decoding import decode_text, split_lines
 
 # Never indexed: compiled posts.
@@ -95,19 +99,51 @@ def indexed_text(filename: str, data: bytes) -> IndexedText | None:
     if not decoded.is_text:
         return None
     lines = text_lines(decoded.text)
-    numbers: dict[str, int] = {}
-    indexes = array(LINE_ARRAY_TYPE, [numbers.setdefault(line, len(numbers)) for line in lines])
-    counts = array(LINE_ARRAY_TYPE, bytes(4 * len(numbers)))
-    for index in indexes:
-        counts[index] += 1
-    spans = split_sections(lines)
+    distinct = list(dict.fromkeys(lines))  # C speed: every line hashed once
+    number = {text: i for i, text in enumerate(distinct)}
+    indexes = array(LINE_ARRAY_TYPE, map(number.__getitem__, lines))
+    counted = Counter(indexes)
+    counts = array(LINE_ARRAY_TYPE, [counted[i] for i in range(len(distinct))])
     return IndexedText(
         filename,
-        tuple(numbers),
+        tuple(distinct),
         pack_numbers(indexes),
         pack_numbers(counts),
-        tuple((s.start, s.key, s.active) for s in spans),
+        _section_starts(distinct, indexes),
     )
+
+
+# What every ``section_identity`` header line starts with; ``parse_header``
+# stays the judge; this only spares it the lines that cannot be one.
+_MAYBE_HEADER = re.compile(r"^[ \t]*(?:\*[* \t]*)?:[ \t]*SECTION", re.IGNORECASE | re.MULTILINE)
+
+
+def _header_candidates(distinct: list[str]) -> list[int]:
+    """Indexes of the distinct lines that may be headers, found by one regex
+    pass over them all (C speed) instead of a call per line."""
+    joined = "\n".join(distinct)
+    offsets = list(accumulate((len(t) + 1 for t in distinct), initial=0))
+    return [bisect_right(offsets, m.start()) - 1 for m in _MAYBE_HEADER.finditer(joined)]
+
+
+def _section_starts(distinct: list[str], indexes: array[int]) -> tuple[tuple[int, str, bool], ...]:
+    """``section_identity.split_sections`` of the file, as (start, key, active):
+    each distinct line is read once (``parse_header``), not each line."""
+    headers = {
+        i: header
+        for i in _header_candidates(distinct)
+        if (header := parse_header(distinct[i])) is not None
+    }
+    if not indexes:
+        return ()
+    starts: list[tuple[int, str, bool]] = []
+    if indexes[0] not in headers:
+        starts.append((0, PREAMBLE_KEY, True))
+    # The header lines' numbers, found in C (map, compress) rather than a loop.
+    for line_index in compress(range(len(indexes)), map(headers.__contains__, indexes)):
+        header = headers[indexes[line_index]]
+        starts.append((line_index, header.key, header.active))
+    return tuple(starts)
 
 
 def indexed_texts(files: Mapping[str, bytes]) -> tuple[IndexedText, ...]:
