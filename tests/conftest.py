@@ -39,6 +39,15 @@ def _isolated_qsettings(tmp_path_factory: pytest.TempPathFactory) -> None:
     )
 
 
+@pytest.fixture(autouse=True)
+def _own_settings_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's own settings file (not created): no test reads or writes
+    the developer's real one. Child processes inherit it."""
+    path = tmp_path / "config" / "settings.toml"
+    monkeypatch.setenv("VERIPOST_CONFIG_FILE", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     if not CORPUS_DIR.is_dir():

@@ -18,7 +18,11 @@ from tests.conftest import make_package_zip
 def run_cli(
     env_dir: Path, *args: str, extra_env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VERIPOST_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("VERIPOST_") or k == "VERIPOST_CONFIG_FILE"  # the test's own
+    }
     env["VERIPOST_DATA_DIR"] = str(env_dir)
     env.update(extra_env or {})
     return subprocess.run(
@@ -93,7 +97,20 @@ def test_ingest_list_files_download(
     assert out[1]["code"] == "not_a_zip" and out[1]["message"]
     assert out[2]["status"] == "ready"
     for o in out:
-        assert set(o) == {"path", "package_id", "job_id", "status", "code", "message", "detail"}
+        # A contract: keys are added (post_id, version), never renamed or removed.
+        assert set(o) == {
+            "path",
+            "package_id",
+            "job_id",
+            "status",
+            "code",
+            "message",
+            "detail",
+            "post_id",
+            "version",
+        }
+    assert (out[0]["post_id"], out[0]["version"]) == (out[0]["package_id"], 1)
+    assert (out[1]["post_id"], out[1]["version"]) == (None, None)
     pkg_id = out[0]["package_id"]
 
     r = run_cli(data, "list", "--json")

@@ -110,3 +110,15 @@ def test_a_drop_registers_in_one_transaction(tmp_path: Path) -> None:
     assert len({p.id for p in made}) == 50 and len({p.job_id for p in made}) == 50
     assert all(p.status is PackageStatus.PENDING and p.owner_token == "me" for p in made)
     assert [p.id for p in catalog.list_packages()] == [p.id for p in made]
+
+
+def test_a_package_record_is_the_packages_row_field_for_field() -> None:
+    # The catalog copies rows into records by name: every record field must be
+    # a column, and every column a field, or a migration's column goes unread.
+    from dataclasses import fields
+
+    from veripost_desktop.core.catalog import PackageRecord
+    from veripost_desktop.core.catalog.models import PackageRow
+
+    columns = {c.name for c in PackageRow.__table__.columns}
+    assert {f.name for f in fields(PackageRecord)} == columns

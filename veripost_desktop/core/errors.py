@@ -43,15 +43,21 @@ class ErrorCode(StrEnum):
     MANIFEST_INVALID = "manifest_invalid"
     MANIFEST_UNSUPPORTED = "manifest_unsupported"
     FILES_NOT_IN_STORE = "files_not_in_store"
+    ALREADY_VERSIONED = "already_versioned"
 
     # Catalog and downloads
     PACKAGE_NOT_FOUND = "package_not_found"
     FILE_NOT_IN_PACKAGE = "file_not_in_package"
     CHECKSUM_MISMATCH = "checksum_mismatch"
     DOWNLOAD_FAILED = "download_failed"
+    PACKAGE_NOT_READY = "package_not_ready"  # compare / similar: not ready, or not read yet
+    REPORT_NOT_SAVED = "report_not_saved"  # the compare report could not be written
 
     # Configuration
     INVALID_SETTINGS = "invalid_settings"
+
+    # Search
+    INVALID_QUERY = "invalid_query"
 
     # Ingestion
     INTERRUPTED = "interrupted"

@@ -9,8 +9,9 @@ ignored, so a late worker can never overwrite a newer attempt.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import fields
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,12 @@ from veripost_desktop.core.catalog.records import (
     StoredFile,
     WarningRecord,
 )
+from veripost_desktop.core.catalog.section_hashes import (
+    MatchCounts,
+    delete_section_hashes,
+    match_counts,
+    write_section_hashes,
+)
 from veripost_desktop.core.errors import ErrorCode, UserError, VeriPostError
 from veripost_desktop.core.search.index_writer import delete_index as delete_search_index
 from veripost_desktop.core.search.index_writer import write_index as write_search_index
@@ -49,41 +56,21 @@ _PARSE_TABLES = (SectionRow, WarningRow, LibraryRefRow)
 # What ``record_analysis`` writes of a post's reading. Raise it when the
 # reading gains something (an index, a hash): every ready package recorded
 # below it is read again from storage in the background
-# (core/ingestion/source_reading.py), so old and synced packages catch up.
-# 2: the search index (issue 14).
+# (core/team/source_reading.py), so old and synced packages catch up.
+# 2: the search index (issue 14) and the section hashes (issue 13).
 READING_VERSION = 2
+
+
+# PackageRecord's fields are the packages table's columns, name for name
+# (tests/core/test_catalog.py holds them to it): a migration that adds a
+# column adds the record field, and the copy below follows.
+_PACKAGE_FIELDS = tuple(f.name for f in fields(PackageRecord) if f.name != "status")
 
 
 def _package_record(row: Any) -> PackageRecord:
     """From an ORM ``PackageRow`` or a Core row of the packages table."""
-    return PackageRecord(
-        id=row.id,
-        name=row.name,
-        status=PackageStatus(row.status),
-        error_code=row.error_code,
-        error_message=row.error_message,
-        error_detail=row.error_detail,
-        file_count=row.file_count,
-        section_count=row.section_count,
-        total_bytes=row.total_bytes,
-        zip_sha256=row.zip_sha256,
-        source_path=row.source_path,
-        storage_prefix=row.storage_prefix,
-        job_id=row.job_id,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        machine=row.machine,
-        controller=row.controller,
-        system=row.system,
-        post_name=row.post_name,
-        post_extension=row.post_extension,
-        warning_count=row.warning_count,
-        owner_token=row.owner_token,
-        uploaded_by=row.uploaded_by,
-        uploaded_host=row.uploaded_host,
-        manifest_etag=row.manifest_etag,
-        reading_version=row.reading_version,
-    )
+    values = {name: getattr(row, name) for name in _PACKAGE_FIELDS}
+    return PackageRecord(status=PackageStatus(row.status), **values)
 
 
 def _file_record(row: PackageFileRow) -> FileRecord:
@@ -362,6 +349,7 @@ class Catalog:
                 ],
             )
             write_search_index(session.connection(), package_id, analysis.indexed_texts)
+            write_section_hashes(session.connection(), package_id, analysis.section_hashes)
             return True
 
     def clear_files(self, package_id: str) -> None:
@@ -370,6 +358,7 @@ class Catalog:
             for table in _PARSE_TABLES:
                 session.execute(delete(table).where(table.package_id == package_id))
             delete_search_index(session.connection(), [package_id])
+            delete_section_hashes(session.connection(), [package_id])
 
     def delete_package(self, package_id: str) -> None:
         self.delete_packages([package_id])
@@ -378,14 +367,15 @@ class Catalog:
         """Several packages' rows, in one transaction."""
         ids = list(package_ids)
         with self._write() as session:
-            for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
-                chunk = ids[start : start + 500]
-                delete_search_index(session.connection(), chunk)
-                for table in (*_PARSE_TABLES, PackageFileRow):
-                    session.execute(delete(table).where(table.package_id.in_(chunk)))
-                session.execute(delete(PackageRow).where(PackageRow.id.in_(chunk)))
+            delete_package_rows(session, ids)
 
     # ---- reading ---------------------------------------------------------
+
+    def section_match_counts(self, package_id: str) -> MatchCounts | None:
+        """How every other ready package's section hashes meet this one's
+        (``core/compare/similarity.py`` ranks them); None if it has none yet."""
+        with self._read() as session:
+            return match_counts(session.connection(), package_id)
 
     def find_by_zip_sha256(self, zip_sha256: str) -> list[PackageRecord]:
         stmt = select(PackageRow).where(PackageRow.zip_sha256 == zip_sha256)
@@ -503,6 +493,17 @@ class Catalog:
             return _file_record(row)
 
 
+def delete_package_rows(session: Session, package_ids: Sequence[str]) -> None:
+    """Every row of these packages, every table, in the session's transaction."""
+    for start in range(0, len(package_ids), 500):  # SQLite's bound-parameter limit
+        chunk = list(package_ids[start : start + 500])
+        delete_search_index(session.connection(), chunk)
+        delete_section_hashes(session.connection(), chunk)
+        for table in (*_PARSE_TABLES, PackageFileRow):
+            session.execute(delete(table).where(table.package_id.in_(chunk)))
+        session.execute(delete(PackageRow).where(PackageRow.id.in_(chunk)))
+
+
 def _not_found(package_id: str) -> VeriPostError:
     return VeriPostError(
         ErrorCode.PACKAGE_NOT_FOUND,
@@ -517,8 +518,7 @@ def _insert_many(
     """``INSERT`` many rows through the driver's executemany in the session's transaction."""
     if not rows:
         return
-    table = model.__table__
     placeholders = ", ".join("?" * len(columns))
     session.connection().exec_driver_sql(
-        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})", rows
+        f"INSERT INTO {model.__tablename__} ({', '.join(columns)}) VALUES ({placeholders})", rows
     )

@@ -134,7 +134,7 @@ def _is_damage(exc: BaseException) -> bool:
 
 def _open_or_recover(path: Path, **kwargs: str | None) -> OpenedCatalog:
     try:
-        catalog = Catalog(path, **kwargs)  # type: ignore[arg-type]
+        catalog = Catalog(path, **kwargs)
         try:
             catalog.probe()
         except BaseException:
@@ -146,7 +146,7 @@ def _open_or_recover(path: Path, **kwargs: str | None) -> OpenedCatalog:
             raise
         moved = move_aside(path)
         log.error("catalog %s is damaged (%s); moved to %s", path, exc.orig, moved)
-        return OpenedCatalog(Catalog(path, **kwargs), moved_aside=moved)  # type: ignore[arg-type]
+        return OpenedCatalog(Catalog(path, **kwargs), moved_aside=moved)
 
 
 def move_aside(path: Path) -> Path:

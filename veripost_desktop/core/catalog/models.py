@@ -11,7 +11,9 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -74,6 +76,10 @@ class PackageRow(Base):
     manifest_etag: Mapped[str | None] = mapped_column(String(128))
     # Which READING_VERSION made its sections and indexes (null: not read here).
     reading_version: Mapped[int | None] = mapped_column(Integer)
+    # The post it is a version of (its first version's id) and its number in
+    # that history (migration 0008); null: a post of its own, version 1.
+    post_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    version: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -161,3 +167,92 @@ class LibraryRefRow(Base):
     line: Mapped[int] = mapped_column(Integer)
     is_master: Mapped[bool] = mapped_column(Boolean)
     found: Mapped[bool | None] = mapped_column(Boolean)
+
+
+
+class SearchTextRow(Base):
+    """A distinct line of text, once for the whole catalog (migration 0006;
+    see ``core/search/index_writer.py``). ``search_fts`` indexes these."""
+
+    __tablename__ = "search_texts"
+    __table_args__ = (Index("ix_search_texts_text", "text", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class SearchTextUseRow(Base):
+    """How many indexed lines of files of one type hold a text: a search's
+    total without reading the lines."""
+
+    __tablename__ = "search_text_uses"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    text_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    extension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    uses: Mapped[int] = mapped_column(Integer)
+
+
+class SearchFileRow(Base):
+    """A text file of a package in the search index. ``lines`` holds the
+    text id of each line (``array('I')``, little-endian); ``sections`` is
+    JSON ``[[first line index, key, active], ...]``."""
+
+    __tablename__ = "search_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    package_id: Mapped[str] = mapped_column(
+        ForeignKey("packages.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    extension: Mapped[str] = mapped_column(String(16))
+    line_count: Mapped[int] = mapped_column(Integer)
+    sections: Mapped[str] = mapped_column(Text)
+    lines: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SearchPostingRow(Base):
+    """How many lines of one file hold one text (no foreign keys: the index
+    writer keeps them with their files, and a key would cost every delete)."""
+
+    __tablename__ = "search_postings"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    text_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+
+class SectionHashPackageRow(Base):
+    """A package whose section hashes are recorded (migration 0007), under a
+    small integer ``id`` the hash rows use: ranking similar posts scans every
+    hash row, and an integer is cheaper to carry and group than a UUID."""
+
+    __tablename__ = "section_hash_packages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    package_id: Mapped[str] = mapped_column(
+        ForeignKey("packages.id", ondelete="CASCADE"), unique=True
+    )
+    active_keys: Mapped[int] = mapped_column(Integer)  # active (file, key) pairs
+
+
+class SectionHashRow(Base):
+    """One section key of a post's .SRC (``file_role`` "src") or own .LIB
+    ("lib"), active or commented out, with 64-bit hashes of ``file_role`` +
+    ``key`` and of its body (``core/compare/similarity.py`` says why).
+    The one index serves a package's rows and the ranking's scan."""
+
+    __tablename__ = "section_hashes"
+    __table_args__ = (
+        Index("ix_section_hashes_scan", "hash_package_id", "active", "key_hash", "body_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    hash_package_id: Mapped[int] = mapped_column(
+        ForeignKey("section_hash_packages.id", ondelete="CASCADE")
+    )
+    file_role: Mapped[str] = mapped_column(String(3))
+    key: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean)
+    key_hash: Mapped[int] = mapped_column(BigInteger)
+    body_hash: Mapped[int] = mapped_column(BigInteger)

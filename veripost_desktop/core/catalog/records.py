@@ -61,6 +61,18 @@ class PackageRecord:
     manifest_etag: str | None = None
     # Which reading of the sources made its sections (None: not read here).
     reading_version: int | None = None
+    # The post it is a version of, and its number there (None: its own post, v1).
+    post_id: str | None = None
+    version: int | None = None
+
+    @property
+    def post(self) -> str:
+        """The id of the post this package is a version of (its own id if none)."""
+        return self.post_id or self.id
+
+    @property
+    def version_number(self) -> int:
+        return self.version or 1
 
 
 @dataclass(frozen=True)

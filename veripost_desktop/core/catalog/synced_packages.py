@@ -12,11 +12,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from veripost_desktop.core.catalog.catalog import _PARSE_TABLES, Catalog
+from veripost_desktop.core.catalog.catalog import Catalog, delete_package_rows
 from veripost_desktop.core.catalog.models import (
     LibraryRefRow,
     PackageFileRow,
@@ -65,16 +66,30 @@ def write_manifests(catalog: Catalog, manifests: Sequence[tuple[PackageManifest,
             )
         )
         todo = [(m, etag) for m, etag in manifests if m.package_id not in busy]
-        todo_ids = [m.package_id for m, _etag in todo]
-        for table in (*_PARSE_TABLES, PackageFileRow):
-            session.execute(delete(table).where(table.package_id.in_(todo_ids)))
-        session.execute(delete(PackageRow).where(PackageRow.id.in_(todo_ids)))
+        # A manifest rewritten for the same files (a version link, say) only
+        # changes the package's row: its sections and indexes stay.
+        same = _same_files(session, todo)
+        for m, etag in todo:
+            if m.package_id in same:
+                session.execute(
+                    update(PackageRow)
+                    .where(PackageRow.id == m.package_id)
+                    .values(
+                        name=m.name,
+                        manifest_etag=etag,
+                        post_id=m.post.post_id if m.post else None,
+                        version=m.post.version if m.post else None,
+                        updated_at=utcnow(),
+                    )
+                )
+        todo = [(m, etag) for m, etag in todo if m.package_id not in same]
+        delete_package_rows(session, [m.package_id for m, _etag in todo])
         now = utcnow()
         conn = session.connection()
-        package_rows = []
-        file_rows = []
-        ref_rows = []
-        warning_rows = []
+        package_rows: list[dict[str, Any]] = []
+        file_rows: list[dict[str, Any]] = []
+        ref_rows: list[dict[str, Any]] = []
+        warning_rows: list[dict[str, Any]] = []
         for m, etag in todo:
             r = m.reading
             package_rows.append(
@@ -100,6 +115,8 @@ def write_manifests(catalog: Catalog, manifests: Sequence[tuple[PackageManifest,
                     "uploaded_host": m.uploaded.host,
                     "manifest_etag": etag,
                     "reading_version": None,
+                    "post_id": m.post.post_id if m.post else None,
+                    "version": m.post.version if m.post else None,
                     "created_at": m.uploaded.at,
                     "updated_at": now,
                 }
@@ -151,7 +168,25 @@ def write_manifests(catalog: Catalog, manifests: Sequence[tuple[PackageManifest,
             (WarningRow, warning_rows),
         ):
             if rows:
-                conn.execute(model.__table__.insert(), rows)
+                conn.execute(insert(model), rows)
+
+
+def _same_files(session: Session, todo: Sequence[tuple[PackageManifest, str]]) -> set[str]:
+    """Ids of the packages in ``todo`` the catalog holds with exactly these files."""
+    ids = [m.package_id for m, _etag in todo]
+    held: dict[str, set[tuple[str, str]]] = {}
+    for start in range(0, len(ids), 500):
+        f = PackageFileRow
+        stmt = select(f.package_id, f.filename, f.sha256).where(
+            f.package_id.in_(ids[start : start + 500])
+        )
+        for package_id, filename, sha256 in session.execute(stmt):
+            held.setdefault(package_id, set()).add((filename, sha256))
+    return {
+        m.package_id
+        for m, _etag in todo
+        if m.package_id in held and held[m.package_id] == {(f.name, f.sha256) for f in m.files}
+    }
 
 
 def set_manifest_etag(catalog: Catalog, package_id: str, etag: str) -> None:

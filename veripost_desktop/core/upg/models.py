@@ -11,7 +11,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from enum import Enum, StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from veripost_desktop.core.upg.indexed_text import IndexedText
 
 
 class SectionKind(StrEnum):
@@ -388,6 +391,18 @@ class PackageFile(_PickledAsCall):
 
 
 @dataclass(frozen=True, slots=True)
+class SectionHash(_PickledAsCall):
+    """One section key of the post's .SRC (``file_role`` "src") or own .LIB
+    ("lib"), active or commented out, and the hash of its body: all copies of
+    the key taken together (``section_identity.copies_hash``)."""
+
+    file_role: str
+    key: str
+    active: bool
+    body_hash: str
+
+
+@dataclass(frozen=True, slots=True)
 class PackageAnalysis(_PickledAsCall):
     """Everything ``analyse_package`` found in one post's files.
 
@@ -408,14 +423,11 @@ class PackageAnalysis(_PickledAsCall):
     unresolved_calls: tuple[CallRef, ...]
     warnings: tuple[PackageWarning, ...]
     src_filename: str | None = None
-
-    @property
-    def source_files(self) -> tuple[SourceFile, ...]:
-        return tuple(f.source for f in self.files if f.source is not None)
-
-    @property
-    def warning_codes(self) -> tuple[str, ...]:
-        return tuple(str(w.code) for w in self.warnings)
+    # The text the search index is built from (issue 14; ``indexed_text.py``).
+    indexed_texts: tuple[IndexedText, ...] = ()
+    # A hash per section body of the post's .SRC and own .LIB, for ranking
+    # similar posts without reading sources (issue 13; ``section_identity.py``).
+    section_hashes: tuple[SectionHash, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -38,19 +38,24 @@ file parsers and are listed first, in file order.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from veripost_desktop.core.upg.companion_files import parse_kin, parse_lng, parse_pinf
+from veripost_desktop.core.upg.indexed_text import indexed_texts
 from veripost_desktop.core.upg.models import (
     CallRef,
     LibraryRef,
+    LibraryRefKind,
     PackageAnalysis,
     PackageFile,
     PackageWarning,
+    SectionHash,
     SourceFile,
     WarningCode,
 )
+from veripost_desktop.core.upg.section_identity import own_library, section_hashes
 from veripost_desktop.core.upg.source_parser import parse_source
+from veripost_desktop.core.upg.text_decoding import decode_text, split_lines
 
 SOURCE_EXTENSIONS = frozenset({"SRC", "LIB"})
 # The files of one post that are expected to share the .SRC's base name.
@@ -146,6 +151,8 @@ def analyse_package(files: Mapping[str, bytes]) -> PackageAnalysis:
         unresolved_calls=unresolved,
         warnings=tuple(warnings),
         src_filename=primary.filename if primary else None,
+        indexed_texts=indexed_texts({e.filename: files[e.filename] for e in entries}),
+        section_hashes=_section_hashes(files, entries, primary),
     )
 
 
@@ -153,15 +160,48 @@ def _primary_source(
     entries: list[PackageFile], src_entries: list[PackageFile]
 ) -> PackageFile | None:
     """The .SRC that most other files share a base name with (first by name on a tie)."""
-    if len(src_entries) <= 1:
-        return src_entries[0] if src_entries else None
-    stems = [split_extension(e.filename)[0].upper() for e in entries]
+    name = primary_source_name(e.filename for e in entries)
+    return next((e for e in src_entries if e.filename == name), None)
 
-    def shared(entry: PackageFile) -> int:
-        return stems.count(split_extension(entry.filename)[0].upper())
 
-    best = max(shared(e) for e in src_entries)
-    return next(e for e in src_entries if shared(e) == best)
+def primary_source_name(filenames: Iterable[str]) -> str | None:
+    """The post's .SRC among a package's file names: the one that most other
+    files share a base name with (first by name on a tie)."""
+    names = sorted(filenames, key=lambda name: (name.casefold(), name))
+    srcs = [name for name in names if split_extension(name)[1] == "SRC"]
+    if len(srcs) <= 1:
+        return srcs[0] if srcs else None
+    stems = [split_extension(name)[0].upper() for name in names]
+
+    def shared(name: str) -> int:
+        return stems.count(split_extension(name)[0].upper())
+
+    best = max(shared(name) for name in srcs)
+    return next(name for name in srcs if shared(name) == best)
+
+
+def _section_hashes(
+    files: Mapping[str, bytes], entries: list[PackageFile], primary: PackageFile | None
+) -> tuple[SectionHash, ...]:
+    """The section keys and body hashes of the post's .SRC and own .LIB (the
+    files a comparison pairs; rule in ``section_identity``)."""
+    if primary is None or primary.source is None:
+        return ()
+    library_paths = [
+        ref.raw for ref in primary.source.library_refs if ref.kind is LibraryRefKind.LIBRARY
+    ]
+    lib = own_library(primary.filename, library_paths, [e.filename for e in entries])
+    out: list[SectionHash] = []
+    for role, name in (("src", primary.filename), ("lib", lib)):
+        if name is None:
+            continue
+        decoded = decode_text(files[name], name)
+        if decoded.is_text:
+            out.extend(
+                SectionHash(role, key, active, digest)
+                for key, active, digest in section_hashes(split_lines(decoded.text))
+            )
+    return tuple(out)
 
 
 def _resolve_library_refs(

@@ -18,13 +18,17 @@ from veripost_desktop.core.upg.package_analysis import analyse_package
 # Extensions the parser reads; other files (.CTL ...) are passed by name only,
 # so cross-file checks (a .CTL without its .LNG, base names) see the package.
 PARSED_EXTENSIONS = frozenset({".SRC", ".LIB", ".PINF", ".KIN", ".LNG", ".ATR"})
+# Never read: the compiled post. Every other accepted file (the extra text
+# types of the settings, .RTF, .CNF ...) is read for the search index.
+UNREAD_EXTENSIONS = frozenset({".CTL"})
 # A UPG source is a few hundred KB; a text file past this is not a post
 # source and would only cost memory. It is listed, not parsed.
 MAX_PARSED_BYTES = 64 * 1024 * 1024
 
 
 def is_parsed(extension: str, size: int) -> bool:
-    return extension.upper() in PARSED_EXTENSIONS and size <= MAX_PARSED_BYTES
+    """Whether the member's bytes go to ``analyse_package`` (parsed, or indexed for search)."""
+    return extension.upper() not in UNREAD_EXTENSIONS and size <= MAX_PARSED_BYTES
 
 
 def read_package_files(
