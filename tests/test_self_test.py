@@ -44,7 +44,9 @@ def test_self_test_passes_and_reports(tmp_path: Path) -> None:
     out = result.stdout
     assert "VeriPost Desktop" in out and "self-test" in out
     assert "Qt platform offscreen" in out
-    assert "ok    icons drawn from SVG (9)" in out
+    from veripost_desktop.gui.icons import ICON_NAMES
+
+    assert f"ok    icons drawn from SVG ({len(ICON_NAMES)})" in out
     assert "ok    sample ingested: ready" in out
     assert "ok    catalog created; Alembic migrated it to" in out
     for path in sorted((SAMPLE / self_test.SAMPLE_PACKAGE).iterdir()):

@@ -21,7 +21,7 @@ from veripost_desktop.core.services import open_services
 from veripost_desktop.gui import icons
 from veripost_desktop.gui.error_dialog import show_error
 from veripost_desktop.gui.main_window import MainWindow
-from veripost_desktop.gui.settings_persistence import app_qsettings, load_effective_settings
+from veripost_desktop.gui.settings_persistence import app_qsettings, carry_over_qsettings
 
 log = logging.getLogger(__name__)
 
@@ -100,15 +100,26 @@ def favour_the_gui_thread() -> None:
         sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
 
 
+def startup_settings() -> Settings:
+    """What the window starts on: environment, settings file, defaults; first,
+    once, what an older version's Settings dialog saved in QSettings is
+    carried over to the settings file (when there is none yet)."""
+    try:
+        carry_over_qsettings(app_qsettings())
+    except Exception:  # noqa: BLE001 - the old values are kept; start on the rest
+        log.exception("could not carry settings over from QSettings")
+    return load_settings()
+
+
 def create_main_window(config: Settings | None = None) -> MainWindow:
-    """The main window over services opened from ``config`` (None: the
-    environment and defaults). Not shown; a QApplication is made if needed.
+    """The main window over services opened from ``config`` (None:
+    ``startup_settings()``). Not shown; a QApplication is made if needed.
 
     Interrupted ingestions are not settled here: that may wait on storage, so
     the window does it on a worker once shown (``MainWindow.startupSettled``)."""
     ensure_application()
     favour_the_gui_thread()  # where the window is made: see GUI_SWITCH_INTERVAL_S
-    services = open_services(config if config is not None else load_settings(), settle=False)
+    services = open_services(config if config is not None else startup_settings(), settle=False)
     try:
         window = MainWindow(services)
     except BaseException:
@@ -140,7 +151,7 @@ def spare_the_collector() -> None:
 
 
 def setup_logging(settings: Settings, level: int = logging.INFO) -> None:
-    """The core's rotating log file (secrets masked), plus stderr when there is one."""
+    """This process's own log file (secrets masked), plus stderr when there is one."""
     secret = settings.s3_secret_key.get_secret_value() if settings.s3_secret_key else ""
     root = logging.getLogger()
     # A GUI script on Windows has no console: sys.stderr is None there.
@@ -188,8 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app = ensure_application(qt_args)
     try:
-        # Environment first, then what the Settings dialog saved, then defaults.
-        settings = load_effective_settings(app_qsettings())
+        # Environment first, then the settings file, then defaults.
+        settings = startup_settings()
         setup_logging(settings)
         window = create_main_window(settings)
     except Exception as exc:  # noqa: BLE001 - shown to the person, then exit

@@ -102,6 +102,7 @@ def _without_veripost_environment() -> Iterator[None]:
     try:
         yield
     finally:
+        os.environ.pop("VERIPOST_CONFIG_FILE", None)
         os.environ.update(saved)
 
 
@@ -123,6 +124,8 @@ def run_self_test(
                 prefix="veripost-self-test-", ignore_cleanup_errors=True
             ) as tmp,
         ):
+            # Nor may the settings file: one that does not exist is used instead.
+            os.environ["VERIPOST_CONFIG_FILE"] = str(Path(tmp) / "no-settings.toml")
             _run_checks(report, Path(tmp), timeout_s)
     except Exception as exc:  # noqa: BLE001 - a broken check is a failed self-test
         error = as_user_error(exc)

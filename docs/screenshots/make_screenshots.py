@@ -9,7 +9,9 @@ saves into ``docs/screenshots/``:
 - ``details_tab.png``: the same window on the Details tab (what the parser
   read, the missing library, the warnings);
 - ``source_viewer.png``: GRBL-Post.SRC with its section outline and colours;
-- ``refusal_dialog.png``: the dialog a dropped package folder gives, details shown.
+- ``refusal_dialog.png``: the dialog a dropped package folder gives, details shown;
+- ``compare_window.png``: GRBL-Post against SCL-SW-GRBL-1_1, at START_OF_TAPE;
+- ``similar_posts.png``: Find similar posts on GRBL-Post.
 
     .venv/bin/python docs/screenshots/make_screenshots.py [--corpus PATH] [--out DIR]
 """
@@ -187,6 +189,45 @@ def shoot_refusal(window: MainWindow, corpus: Path, work: Path, out: Path) -> No
     box.close()
 
 
+def shoot_compare(window: MainWindow, out: Path) -> None:
+    """Two packages selected, Package > Compare: the section with other edits
+    than the ``<N>`` pattern, at its first change."""
+    from veripost_desktop.gui.compare.sections_model import SectionChangeRole
+
+    view = window.package_view
+    view.clearSelection()
+    for name in ("GRBL-Post", "SCL-SW-GRBL-1_1"):
+        (record,) = [r for r in window.package_model.records() if r.name == name]
+        index = window.package_proxy.mapFromSource(
+            window.package_model.index(window.package_model.rowForId(record.id), 0)
+        )
+        view.selectionModel().select(
+            index,
+            view.selectionModel().SelectionFlag.Select | view.selectionModel().SelectionFlag.Rows,
+        )
+    window.compare.compare_action.trigger()
+    (compare,) = window.compare.controller.windows()
+    compare.resize(1280, 800)
+    settle(lambda: compare.comparison is not None)
+    proxy = compare.sections_proxy
+    for row in range(proxy.rowCount()):
+        if proxy.index(row, 0).data(SectionChangeRole).name == "START_OF_TAPE":
+            compare.section_list.selectRow(row)
+    compare.side_by_side.go_to_change(1)
+    settle(lambda: True)
+    save(compare.grab(), out / "compare_window.png")
+    compare.close()
+
+
+def shoot_similar(window: MainWindow, out: Path) -> None:
+    select(window, "GRBL-Post")
+    window.compare.similar_action.trigger()
+    (dialog,) = window.compare.controller.dialogs()
+    settle(lambda: dialog.posts is not None)
+    save(dialog.grab(), out / "similar_posts.png")
+    dialog.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -201,6 +242,8 @@ def main() -> int:
         QSettings.setPath(
             QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "settings")
         )
+        # Nor may your settings file (a store folder, a server) reach it.
+        os.environ["VERIPOST_CONFIG_FILE"] = str(work / "settings" / "settings.toml")
         app = ensure_application()
         _SCREEN.unlink(missing_ok=True)  # read when the application started
         app.setStyle("Fusion")  # the same look whatever desktop the script runs on
@@ -219,6 +262,8 @@ def main() -> int:
         shoot_main_window(window, args.out)
         shoot_source_viewer(window, args.out)
         shoot_refusal(window, args.corpus, work, args.out)
+        shoot_compare(window, args.out)
+        shoot_similar(window, args.out)
         window.close()
         for widget in QApplication.topLevelWidgets():
             widget.close()

@@ -76,6 +76,7 @@ def test_every_icon_is_a_valid_svg_in_resources() -> None:
         "verify",
         "cancel",
         "settings",
+        "refresh",
     }
     for name in icons.ICON_NAMES:
         svg = icons.icon_path(name).read_bytes()

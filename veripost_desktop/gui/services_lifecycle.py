@@ -130,7 +130,7 @@ class ServicesLifecycle(QObject):
         if self.busy():
             self._tell_busy()
             return None
-        dialog = SettingsDialog(self._qsettings, self._window)
+        dialog = SettingsDialog(self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.settingsSaved.connect(self.apply)
         dialog.finished.connect(self._on_dialog_finished)
