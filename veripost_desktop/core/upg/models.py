@@ -76,7 +76,8 @@ class _PickledAsCall:
     __slots__ = ()
 
     def __reduce__(self) -> tuple[type, tuple[object, ...]]:
-        return type(self), tuple(getattr(self, name) for name in self.__slots__)  # type: ignore[attr-defined]
+        names: tuple[str, ...] = self.__slots__  # the dataclass's own slots, in field order
+        return type(self), tuple(getattr(self, name) for name in names)
 
 
 @dataclass(frozen=True, slots=True)
