@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import ingest_before_start
@@ -217,3 +218,12 @@ def test_filters_and_a_bad_regex_in_the_panel(
     qtbot.waitUntil(lambda: len(failed) == 1, timeout=10_000)
     assert "regular expression is not valid" in panel.status.text()
     assert panel.model.rowCount(QModelIndex()) == 0
+
+
+def test_search_in_posts_sits_in_the_edit_menu_after_find(window: MainWindow) -> None:
+    edit = next(m for m in window.menuBar().findChildren(QMenu) if m.objectName() == "editMenu")
+    actions = [a for a in edit.actions() if not a.isSeparator()]
+    find = window.window_actions.find
+    assert actions[actions.index(find) + 1] is window.search_dock.action
+    assert window.search_dock.action.shortcut().toString() == "Ctrl+Shift+F"
+    assert window.search_dock.action.text() == "Search in &posts..."
