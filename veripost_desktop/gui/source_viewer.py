@@ -96,12 +96,19 @@ class SourceEditor(QPlainTextEdit):
         if self.visible_blocks() != self._shown and not self._highlight_timer.isActive():
             self._highlight_timer.start()
 
-    def go_to_line(self, line: int) -> None:
-        """Put the caret at the start of ``line`` (1-based) and centre it."""
+    def go_to_line(self, line: int, match: tuple[int, int] | None = None) -> None:
+        """Put the caret at the start of ``line`` (1-based) and centre it;
+        with ``match`` (start, end columns, 0-based), select those columns."""
         block = self.document().findBlockByNumber(max(line - 1, 0))
         if not block.isValid():
             block = self.document().lastBlock()
-        self.setTextCursor(QTextCursor(block))
+        cursor = QTextCursor(block)
+        if match is not None:
+            length = block.length() - 1  # without the block's separator
+            start, end = (min(max(c, 0), length) for c in match)
+            cursor.setPosition(block.position() + start)
+            cursor.setPosition(block.position() + end, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
         self.centerCursor()
         self.highlight_visible()
 
@@ -275,7 +282,9 @@ class SourceViewerWindow(QMainWindow):
         self.setCentralWidget(central)
         self.statusBar().addPermanentWidget(self.position_label)
 
-    def show_loaded(self, loaded: LoadedSource, line: int | None = None) -> None:
+    def show_loaded(
+        self, loaded: LoadedSource, line: int | None = None, match: tuple[int, int] | None = None
+    ) -> None:
         self.loaded = loaded
         self.outline_model.set_sections(loaded.sections)
         self.editor.set_source(loaded.text)
@@ -288,11 +297,11 @@ class SourceViewerWindow(QMainWindow):
             summary += f", {active} sections" + (f" (+{off} commented out)" if off else "")
         self.statusBar().showMessage(summary)
         if line is not None:
-            self.editor.go_to_line(line)
+            self.editor.go_to_line(line, match)
         self.editor.setFocus()
 
-    def go_to_line(self, line: int) -> None:
-        self.editor.go_to_line(line)
+    def go_to_line(self, line: int, match: tuple[int, int] | None = None) -> None:
+        self.editor.go_to_line(line, match)
 
     def _on_outline_activated(self, index: QModelIndex) -> None:
         section = index.data(SectionRecordRole)

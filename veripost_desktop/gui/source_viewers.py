@@ -53,14 +53,19 @@ class SourceViewers(QObject):
         return list(self._windows.values())
 
     def open(
-        self, package_name: str, file: FileRecord, line: int | None = None
+        self,
+        package_name: str,
+        file: FileRecord,
+        line: int | None = None,
+        match: tuple[int, int] | None = None,
     ) -> SourceViewerWindow:
-        """Show ``file`` (at ``line``, 1-based); an open window for it is raised."""
+        """Show ``file`` (at ``line``, 1-based, with the columns ``match``
+        (start, end) of that line selected); an open window for it is raised."""
         key = (file.package_id, file.filename)
         window = self._windows.get(key)
         if window is not None:
             if line is not None and window.loaded is not None:
-                window.go_to_line(line)
+                window.go_to_line(line, match)
             window.show()
             window.raise_()
             window.activateWindow()
@@ -69,7 +74,7 @@ class SourceViewers(QObject):
         window.closed.connect(partial(self._on_window_closed, key))
         self._windows[key] = window
         window.show()
-        self._load(key, line)
+        self._load(key, line, match)
         return window
 
     def close_all(self) -> None:
@@ -86,13 +91,13 @@ class SourceViewers(QObject):
         self.close_windows()
         self._services = services
 
-    def _load(self, key: _Key, line: int | None) -> None:
+    def _load(self, key: _Key, line: int | None, match: tuple[int, int] | None = None) -> None:
         package_id, filename = key
         worker = SourceLoadWorker(
             self._services, package_id, filename, partial(self._load_abandoned, key)
         )
         self._loading[key] = worker.signals
-        worker.signals.finished.connect(partial(self._on_loaded, key, line), _QUEUED)
+        worker.signals.finished.connect(partial(self._on_loaded, key, line, match), _QUEUED)
         worker.signals.failed.connect(partial(self._on_load_failed, key), _QUEUED)
         log.info("loading %s of package %s for viewing", filename, package_id)
         self._pool.start(worker, VIEW_PRIORITY)
@@ -101,11 +106,13 @@ class SourceViewers(QObject):
         # Polled from the worker thread: the window went away, or the app is closing.
         return self._closed or key not in self._windows
 
-    def _on_loaded(self, key: _Key, line: int | None, loaded: LoadedSource) -> None:
+    def _on_loaded(
+        self, key: _Key, line: int | None, match: tuple[int, int] | None, loaded: LoadedSource
+    ) -> None:
         self._loading.pop(key, None)
         window = self._windows.get(key)
         if window is not None:
-            window.show_loaded(loaded, line)
+            window.show_loaded(loaded, line, match)
 
     def _on_load_failed(self, key: _Key, error: UserError) -> None:
         self._loading.pop(key, None)
