@@ -64,6 +64,7 @@ def test_create_main_window_reads_the_environment(
             "Job ID",
             "Added",
             "Uploaded by",
+            "Version",
         ]
         assert window.acceptDrops()
     finally:

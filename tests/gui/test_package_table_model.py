@@ -71,8 +71,8 @@ def cell(model: PackageTableModel, row: int, column: int, role: int = DISPLAY) -
 
 def test_rows_columns_and_headers(model: PackageTableModel) -> None:
     assert model.rowCount() == 3
-    assert model.columnCount() == len(HEADERS) == 13
-    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(13)] == [
+    assert model.columnCount() == len(HEADERS) == 14
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(14)] == [
         "Name",
         "Status",
         "Warnings",
@@ -86,6 +86,7 @@ def test_rows_columns_and_headers(model: PackageTableModel) -> None:
         "Job ID",
         "Added",
         "Uploaded by",
+        "Version",
     ]
     assert model.rowCount(model.index(0, 0)) == 0  # a table, not a tree
 

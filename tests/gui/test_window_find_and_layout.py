@@ -261,15 +261,16 @@ def test_tab_order_runs_from_the_drop_area_to_the_files(
     window.drop_area.setFocus(Qt.FocusReason.TabFocusReason)
     assert QApplication.focusWidget() is window.drop_area
     seen = []
-    for _ in range(5):
+    for _ in range(6):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         seen.append(QApplication.focusWidget())
-    assert seen[:3] == [
+    assert seen[:4] == [
         window.search_bar.search_box,
         window.search_bar.status_filter,
+        window.search_bar.latest_only,
         window.package_view,
     ]
-    assert window.file_view in seen[3:]
+    assert window.file_view in seen[4:]
 
     # Enter on the focused drop area opens the file chooser, as a click does.
     asked: list[str] = []

@@ -91,6 +91,9 @@ def test_menus_toolbar_and_context_menu(
         "cancelAllAction",
         "viewSourceAction",
         "saveFileAction",
+        "comparePackagesAction",
+        "compareWithZipAction",
+        "findSimilarPostsAction",
     ]
     actions = window.package_actions
     # Nothing selected: nothing to act on.
@@ -110,6 +113,9 @@ def test_menus_toolbar_and_context_menu(
         "verifyPackageAction",
         "removePackageAction",
         "savePackageZipAction",
+        "comparePackagesAction",
+        "compareWithZipAction",
+        "findSimilarPostsAction",
         "retryAllFailedAction",
     ]
 

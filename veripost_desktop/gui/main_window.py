@@ -33,6 +33,8 @@ from veripost_desktop.gui import file_table_model as files
 from veripost_desktop.gui import package_table_model as packages
 from veripost_desktop.gui.about_dialog import open_log_folder, show_about
 from veripost_desktop.gui.batch_progress import BatchStatusWidget, BatchTracker
+from veripost_desktop.gui.compare.actions import CompareActions
+from veripost_desktop.gui.compare.controller import CompareController
 from veripost_desktop.gui.download_controller import DownloadController
 from veripost_desktop.gui.drop_area import DropArea
 from veripost_desktop.gui.drop_rules import WindowDropTarget
@@ -49,19 +51,27 @@ from veripost_desktop.gui.package_filter import PackageFilterProxy
 from veripost_desktop.gui.package_search_bar import PackageSearchBar
 from veripost_desktop.gui.package_table_model import PackageTableModel
 from veripost_desktop.gui.package_zip_export import PackageZipExport
+from veripost_desktop.gui.search_panel import SearchDock
 from veripost_desktop.gui.services_lifecycle import ServicesLifecycle
 from veripost_desktop.gui.settings_persistence import app_qsettings
 from veripost_desktop.gui.source_viewers import SourceViewers
 from veripost_desktop.gui.table_views import file_table_view, package_table_view
 from veripost_desktop.gui.team_refresh import TeamRefresh
+from veripost_desktop.gui.versions.drop_versions import DropVersions
+from veripost_desktop.gui.versions.history_changes import HistoryChanges
 from veripost_desktop.gui.window_actions import build_menus, window_actions
 from veripost_desktop.gui.window_layout import build_layout
-from veripost_desktop.gui.window_state import restore_window_state, save_window_state
+from veripost_desktop.gui.window_state import (
+    restore_flag,
+    restore_window_state,
+    save_window_state,
+)
 
 WINDOW_TITLE = "VeriPost Desktop"
 ZIP_FILTER = "ZIP archives (*.zip);;All files (*)"
 STATUS_MESSAGE_MS = 10_000
 DEFAULT_SIZE = (1100, 700)
+LATEST_ONLY = "latestVersionsOnly"  # the view switch's name in the saved layout
 
 
 class MainWindow(QMainWindow):
@@ -142,6 +152,18 @@ class MainWindow(QMainWindow):
             self.show_status,
         )
         self.package_actions.extra_context_actions.append(self.zip_export.action)
+        self.compare = CompareActions(
+            self,
+            self.package_view,
+            CompareController(self, lambda: self._services, pool, self.file_actions),
+        )
+        self.package_actions.extra_context_actions += self.compare.actions
+        self.versions = DropVersions(
+            self, lambda: self._services, self.package_model, pool, self.show_status
+        )
+        self.history_changes = HistoryChanges(
+            self.details_pane.history, lambda: self._services, pool, self
+        )
         self.window_actions = window_actions(self)
         self.add_action = self.window_actions.add
         self.quit_action = self.window_actions.quit
@@ -171,6 +193,16 @@ class MainWindow(QMainWindow):
         # Refresh from storage sits with Add packages: both bring packages in.
         menus.file.insertAction(menus.file.actions()[1], self.team_refresh.action)
         self.toolbar.insertAction(self.toolbar.actions()[1], self.team_refresh.action)
+        self.package_menu.addSeparator()
+        self.package_menu.addActions(self.compare.actions)
+        self.search_dock = SearchDock(
+            self,
+            lambda: self._services,
+            self.source_viewers,
+            self.selected_package,
+            self.servicesReopened,
+        )
+        menus.edit.insertAction(menus.edit.actions()[1], self.search_dock.action)  # after Find
         self._build_status_bar()
         self._connect()
 
@@ -181,6 +213,7 @@ class MainWindow(QMainWindow):
         self.file_view.sortByColumn(files.COL_NAME, Qt.SortOrder.AscendingOrder)
         self.resize(*DEFAULT_SIZE)
         restore_window_state(self._qsettings, self, self.splitter, self._tables())
+        self.search_bar.latest_only.setChecked(restore_flag(self._qsettings, LATEST_ONLY))
         self.ingestion.load_packages()
         self._show_package(None)
         # Not the drop area (first in the tab order): the table is where people start.
@@ -201,6 +234,9 @@ class MainWindow(QMainWindow):
             or self.maintenance.active_count > 0
             or self.downloads.active_count > 0
             or self.team_refresh.busy
+            or self.compare.controller.runner.active_count > 0
+            or self.versions.busy
+            or self.history_changes.busy
         )
 
     # ---- building ----------------------------------------------------------
@@ -232,6 +268,11 @@ class MainWindow(QMainWindow):
         self.details_pane.source_requested.connect(self.file_actions.view_by_name)
         self.package_model.dataChanged.connect(self._on_package_row_changed)
         self.ingestion.package_finished.connect(self._on_package_finished)
+        self.ingestion.packages_started.connect(self.versions.on_packages_started)
+        self.ingestion.package_finished.connect(self.versions.on_package_finished)
+        self.versions.linked.connect(self._on_versions_linked)
+        self.details_pane.history.compareRequested.connect(self._compare_versions)
+        self.details_pane.history.packageRequested.connect(self.select_package)
         self.ingestion.duplicates_found.connect(self._on_duplicates_found)
         self.ingestion.late_refusals.connect(self._show_refusals)
         self.maintenance.removed.connect(self._on_package_removed)
@@ -380,6 +421,19 @@ class MainWindow(QMainWindow):
         if self.file_model.package_id in package_ids:
             self._show_package(self.package_model.record(self.file_model.package_id))
 
+    def _on_versions_linked(self, records: list[PackageRecord]) -> None:
+        shown = self.package_model.record(self.file_model.package_id or "")
+        if shown is not None and shown.post in {r.post for r in records}:
+            self._show_package(shown)  # its history has a new version
+
+    def _compare_versions(self, previous: PackageRecord, selected: PackageRecord) -> None:
+        self.compare.controller.compare(
+            previous.id,
+            selected.id,
+            f"{previous.name} v{previous.version_number}",
+            f"{selected.name} v{selected.version_number}",
+        )
+
     def _on_package_removed(self, record: PackageRecord) -> None:
         self.show_status(f"Removed {record.name}.")
 
@@ -405,7 +459,13 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closed:
-            save_window_state(self._qsettings, self, self.splitter, self._tables())
+            save_window_state(
+                self._qsettings,
+                self,
+                self.splitter,
+                self._tables(),
+                {LATEST_ONLY: self.search_bar.latest_only.isChecked()},
+            )
         self.shutdown()
         event.accept()
 
@@ -417,6 +477,10 @@ class MainWindow(QMainWindow):
         self.lifecycle.close()
         self.team_refresh.close()
         self.source_viewers.close_all()
+        self.compare.controller.close_all()
+        self.versions.close()
+        self.history_changes.close()
+        self.search_dock.panel.close_panel()
         self.ingestion.shutdown()
         self.maintenance.close()
         self._services.close()

@@ -236,7 +236,8 @@ class PackageActions(QObject):
 
     def _on_context_menu(self, pos: QPoint) -> None:
         index = self._view.indexAt(pos)
-        if index.isValid():
+        # A click inside the selection keeps it (two packages to compare).
+        if index.isValid() and not self._view.selectionModel().isSelected(index):
             self._view.selectRow(index.row())
         menu = self.context_menu()
         menu.exec(self._view.viewport().mapToGlobal(pos))

@@ -1,7 +1,8 @@
 """What the parser read of the selected package: machine, controller,
-sections per file, library references and warnings.
+sections per file, library references and warnings; and the versions of
+its post (``versions/history_view.py``).
 
-``read_package_details`` gathers it from the catalog (three indexed queries
+``read_package_details`` gathers it from the catalog (four indexed queries
 on the local SQLite file: quick enough for the GUI thread, as the file list
 is); ``PackageDetailsPane`` shows it. Activating a warning or a library
 reference that names a line asks for the source viewer there.
@@ -26,7 +27,9 @@ from PySide6.QtWidgets import (
 
 from veripost_desktop.core.catalog import Catalog, FileRecord, PackageRecord, PackageStatus
 from veripost_desktop.core.catalog.records import LibraryRefRecord, WarningRecord
+from veripost_desktop.core.versions import post_members
 from veripost_desktop.gui.package_table_model import warning_location
+from veripost_desktop.gui.versions.history_view import PostHistoryView
 
 NO_SELECTION = "Select a package to see what was read from it."
 NOT_PARSED = "not parsed yet"
@@ -44,6 +47,8 @@ class PackageDetails:
     files: tuple[FileRecord, ...]
     library_refs: tuple[LibraryRefRecord, ...]
     warnings: tuple[WarningRecord, ...]
+    # The versions of its post, in order (itself alone for a post of its own).
+    versions: tuple[PackageRecord, ...] = ()
 
 
 def read_package_details(catalog: Catalog, record: PackageRecord) -> PackageDetails:
@@ -52,6 +57,7 @@ def read_package_details(catalog: Catalog, record: PackageRecord) -> PackageDeta
         tuple(catalog.list_files(record.id)),
         tuple(catalog.list_library_refs(record.id)),
         tuple(catalog.list_warnings(record.id)),
+        tuple(post_members(catalog, record.post)),
     )
 
 
@@ -120,9 +126,11 @@ class PackageDetailsPane(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
         self.tree.itemActivated.connect(self._on_item_activated)
+        self.history = PostHistoryView(self)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.history)
         layout.addWidget(self.tree, stretch=1)
         self.show_details(None)
 
@@ -145,10 +153,12 @@ class PackageDetailsPane(QWidget):
         self.details = details
         self.tree.clear()
         if details is None:
+            self.history.show_history(None, ())
             for label in self._values.values():
                 label.clear()
             self._values["Name"].setText(NO_SELECTION)
             return
+        self.history.show_history(details.package, details.versions)
         self.update_package(details.package)
         self._add_files(details.files)
         self._add_library_refs(details.library_refs)

@@ -2,7 +2,8 @@
 
 A row stays when every word typed in the search box appears (ignoring case)
 in its name, machine, controller, status or uploader, and its status belongs to the
-chosen status filter. The proxy reads the record of a row straight from the
+chosen status filter (and, with *Latest versions only*, no later version of
+its post is listed). The proxy reads the record of a row straight from the
 source model (no QModelIndex per cell), so filtering a large catalog stays
 quick; a row whose status changes is re-checked by the proxy's dynamic filter
 on the model's ``dataChanged``.
@@ -75,6 +76,8 @@ class PackageFilterProxy(QSortFilterProxyModel):
         self._terms: tuple[str, ...] = ()
         self._statuses: frozenset[PackageStatus] | None = None
         self._status_filter = StatusFilter.ALL
+        # Hide packages a later version of their post is listed for.
+        self._latest_only = False
 
     def setSourceModel(self, model: Any) -> None:  # noqa: N802 - Qt's name
         super().setSourceModel(model)
@@ -91,8 +94,12 @@ class PackageFilterProxy(QSortFilterProxyModel):
         return self._status_filter
 
     @property
+    def latest_only(self) -> bool:
+        return self._latest_only
+
+    @property
     def is_filtering(self) -> bool:
-        return bool(self._terms) or self._statuses is not None
+        return bool(self._terms) or self._statuses is not None or self._latest_only
 
     def set_search_text(self, text: str) -> None:
         terms = search_terms(text)
@@ -104,7 +111,14 @@ class PackageFilterProxy(QSortFilterProxyModel):
         if choice is not self._status_filter:
             self._change_filter(self._terms, choice)
 
-    def _change_filter(self, terms: tuple[str, ...], choice: StatusFilter) -> None:
+    def set_latest_only(self, latest_only: bool) -> None:
+        """Show only the latest version of each post (issue 13)."""
+        if latest_only != self._latest_only:
+            self._change_filter(self._terms, self._status_filter, latest_only)
+
+    def _change_filter(
+        self, terms: tuple[str, ...], choice: StatusFilter, latest_only: bool | None = None
+    ) -> None:
         # Qt 6.10 replaced invalidateRowsFilter() with begin/endFilterChange().
         modern = hasattr(self, "beginFilterChange")
         if modern:
@@ -112,6 +126,8 @@ class PackageFilterProxy(QSortFilterProxyModel):
         self._terms = terms
         self._status_filter = choice
         self._statuses = _STATUSES[choice]
+        if latest_only is not None:
+            self._latest_only = latest_only
         if modern:
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:
@@ -120,11 +136,13 @@ class PackageFilterProxy(QSortFilterProxyModel):
     def filterAcceptsRow(  # noqa: N802 - Qt's name
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
-        if not self._terms and self._statuses is None:
+        if not self._terms and self._statuses is None and not self._latest_only:
             return True
         if self._packages is None or source_parent.isValid():
             return True
         record = self._packages.record_at(source_row)
         if self._statuses is not None and record.status not in self._statuses:
+            return False
+        if self._latest_only and not self._packages.is_latest_version(record):
             return False
         return matches(record, self._terms)

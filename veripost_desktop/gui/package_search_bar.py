@@ -1,4 +1,5 @@
-"""The bar above the package table: a search box and a status filter.
+"""The bar above the package table: a search box, a status filter and
+*Latest versions only* (older versions of a post hidden).
 
 Typing filters at once (``PackageFilterProxy``); in a large catalog it waits
 for a pause in the typing, since rows coming back into view are sorted
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from veripost_desktop.gui.package_filter import PackageFilterProxy, StatusFilter
 
@@ -59,6 +60,15 @@ class PackageSearchBar(QWidget):
         status_label = QLabel("S&tatus:", self)
         status_label.setBuddy(self.status_filter)
 
+        self.latest_only = QCheckBox("&Latest versions only", self)
+        self.latest_only.setObjectName("latestVersionsOnly")
+        self.latest_only.setToolTip(
+            "Hide the older versions of each post: show only its latest version"
+        )
+        self.latest_only.setAccessibleDescription(
+            "When checked, the package table shows only the latest version of each post."
+        )
+
         self.count_label = QLabel(self)
         self.count_label.setObjectName("filterCountLabel")
 
@@ -70,6 +80,8 @@ class PackageSearchBar(QWidget):
         layout.addWidget(status_label)
         layout.addWidget(self.status_filter)
         layout.addSpacing(12)
+        layout.addWidget(self.latest_only)
+        layout.addSpacing(12)
         layout.addWidget(self.count_label)
 
         self._typing = QTimer(self)
@@ -78,6 +90,7 @@ class PackageSearchBar(QWidget):
         self._typing.timeout.connect(self._apply_search)
         self.search_box.textChanged.connect(self._on_text_changed)
         self.status_filter.currentIndexChanged.connect(self._on_status_chosen)
+        self.latest_only.toggled.connect(self._on_latest_only_toggled)
         clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_box)
         clear.setContext(Qt.ShortcutContext.WidgetShortcut)
         clear.activated.connect(self.search_box.clear)
@@ -102,6 +115,7 @@ class PackageSearchBar(QWidget):
         self.search_box.clear()
         self._apply_search()
         self.set_status_filter(StatusFilter.ALL)
+        self.latest_only.setChecked(False)
 
     def _on_text_changed(self, _text: str) -> None:
         source = self._proxy.sourceModel()
@@ -121,6 +135,10 @@ class PackageSearchBar(QWidget):
         if index >= 0:
             # Qt hands the item data back as a plain string.
             self._proxy.set_status_filter(StatusFilter(str(self.status_filter.itemData(index))))
+
+    def _on_latest_only_toggled(self, checked: bool) -> None:
+        self._proxy.set_latest_only(checked)
+        self._update_count()  # also when it hid nothing
 
     def _update_count(self, *_: object) -> None:
         source = self._proxy.sourceModel()

@@ -45,6 +45,7 @@ from veripost_desktop.core.formatting import human_size
 from veripost_desktop.core.ingestion import IngestEvent
 from veripost_desktop.gui.formatting import local_time, status_text
 from veripost_desktop.gui.record_table_model import ModelIndex, RecordTableModel
+from veripost_desktop.gui.versions.post_versions import PostVersions
 
 COL_NAME = 0
 COL_STATUS = 1
@@ -59,6 +60,7 @@ COL_PACKAGE_ID = 9
 COL_JOB_ID = 10
 COL_ADDED = 11
 COL_UPLOADED_BY = 12
+COL_VERSION = 13
 
 HEADERS = (
     "Name",
@@ -74,6 +76,7 @@ HEADERS = (
     "Job ID",
     "Added",
     "Uploaded by",
+    "Version",
 )
 
 PackageRecordRole = Qt.ItemDataRole.UserRole + 1
@@ -98,6 +101,7 @@ HEADER_TIPS = (
     "The id of the package's last ingestion run",
     "When the package was added",
     "Who added the package to the team's store, and on which computer (hover)",
+    "Which version of its post the package is (v2 of 3); empty for a post with one version",
 )
 
 _NUMERIC_COLUMNS = frozenset((COL_FILES, COL_SIZE, COL_SECTIONS))
@@ -177,6 +181,8 @@ class PackageTableModel(RecordTableModel):
         self._warning_lookup = warning_lookup
         # package id -> (job id, tooltip): a new job (retry) reads them again.
         self._warning_tips: dict[str, tuple[str, str]] = {}
+        # Which post each row belongs to, for the Version column's "of N".
+        self._versions = PostVersions()
         # The order ``sort`` was last asked for; -1: the catalog's order.
         self._sort_column = -1
         self._sort_order = _ASCENDING
@@ -278,6 +284,14 @@ class PackageTableModel(RecordTableModel):
     def progress(self, package_id: str) -> Progress | None:
         return self._progress.get(package_id)
 
+    def is_latest_version(self, record: PackageRecord) -> bool:
+        """Whether no listed package is a later version of ``record``'s post."""
+        return self._versions.is_latest(record)
+
+    def version_count(self, post_id: str) -> int:
+        """The highest version number of a post among the listed packages."""
+        return self._versions.count(post_id)
+
     # ---- changes ---------------------------------------------------------
 
     def set_warning_lookup(self, lookup: WarningLookup | None) -> None:
@@ -291,6 +305,7 @@ class PackageTableModel(RecordTableModel):
         self.beginResetModel()
         self._records = self._sorted(list(records))
         self._rows = {r.id: i for i, r in enumerate(self._records)}
+        self._versions.reset(self._records)
         self._progress.clear()
         self._cells.clear()
         self._warning_tips.clear()
@@ -309,7 +324,9 @@ class PackageTableModel(RecordTableModel):
         self._progress.pop(package_id, None)
         self._cells.pop(package_id, None)
         self._warning_tips.pop(package_id, None)
+        touched = self._versions.remove(package_id)
         self.endRemoveRows()
+        self._versions_changed(touched)
         return True
 
     def add_package(self, record: PackageRecord) -> None:
@@ -335,7 +352,11 @@ class PackageTableModel(RecordTableModel):
         self._records.extend(new)
         for row in range(first, len(self._records)):
             self._rows[self._records[row].id] = row
+        touched: set[str] = set()
+        for record in new:
+            touched |= self._versions.put(record)
         self.endInsertRows()
+        self._versions_changed(touched - seen)
         if not self._sorts_last(first):
             self.sort(self._sort_column, self._sort_order)
 
@@ -360,7 +381,9 @@ class PackageTableModel(RecordTableModel):
         if record.status is not PackageStatus.STORING:
             self._progress.pop(record.id, None)
         self._cells.pop(record.id, None)
+        touched = self._versions.put(record)
         self._row_changed(row)
+        self._versions_changed(touched)
 
     def apply_event(self, event: IngestEvent) -> bool:
         """Apply a worker's status change or progress tick to its row.
@@ -409,6 +432,15 @@ class PackageTableModel(RecordTableModel):
     def _row_changed(self, row: int) -> None:
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1), ROW_ROLES)
 
+    def _versions_changed(self, package_ids: set[str]) -> None:
+        """Other rows of a post whose count changed: their Version cell only."""
+        for package_id in package_ids:
+            row = self.rowForId(package_id)
+            if row >= 0:
+                self._cells.pop(package_id, None)
+                version = self.index(row, COL_VERSION)
+                self.dataChanged.emit(version, version, ROW_ROLES)
+
     # ---- cell contents ---------------------------------------------------
 
     def _display(self, record: PackageRecord, column: int) -> str:
@@ -443,6 +475,8 @@ class PackageTableModel(RecordTableModel):
             return local_time(record.created_at)
         if column == COL_UPLOADED_BY:
             return record.uploaded_by or ""
+        if column == COL_VERSION:
+            return self._versions.text(record)
         return ""
 
     def _make_cells(self, record: PackageRecord) -> tuple[str, ...]:
@@ -461,6 +495,8 @@ class PackageTableModel(RecordTableModel):
             return record.created_at.timestamp()
         if column == COL_STATUS:
             return _STATUS_ORDER[record.status]
+        if column == COL_VERSION:
+            return self._versions.sort_key(record)
         return self._display(record, column).casefold()
 
     def _tooltip(self, record: PackageRecord, column: int) -> str | None:

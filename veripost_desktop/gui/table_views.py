@@ -27,6 +27,7 @@ _PACKAGE_WIDTHS = {
     packages.COL_JOB_ID: 110,
     packages.COL_ADDED: 125,
     packages.COL_UPLOADED_BY: 100,
+    packages.COL_VERSION: 75,
 }
 
 
@@ -47,6 +48,11 @@ def package_table_view(model: packages.PackageTableModel, parent: QWidget) -> QT
     view.horizontalHeader().setStretchLastSection(True)
     for column, width in _PACKAGE_WIDTHS.items():
         view.setColumnWidth(column, width)
+    # Version is the model's last column (saved layouts keep their indexes)
+    # but reads with the name: "GRBL-Post  v2 of 3". A layout saved before
+    # the column existed restores with it last.
+    header = view.horizontalHeader()
+    header.moveSection(header.visualIndex(packages.COL_VERSION), packages.COL_NAME + 1)
     return view
 
 

@@ -59,11 +59,12 @@ def build_layout(
     layout.addWidget(drop_area)
     layout.addWidget(splitter, stretch=1)
 
-    # Tab: drop area, search, status filter, packages, the tabs, the files.
+    # Tab: drop area, search, status filter, latest only, packages, the tabs, the files.
     order: list[QWidget] = [
         drop_area,
         search_bar.search_box,
         search_bar.status_filter,
+        search_bar.latest_only,
         package_view,
         details_tabs,
         file_view,

@@ -1,5 +1,6 @@
-"""The window as it was left: geometry, toolbar state, the splitter, and each
-table's column widths, order and sort, kept in QSettings under ``window/``.
+"""The window as it was left: geometry, toolbar state, the splitter, each
+table's column widths, order and sort, and view switches (*Latest versions
+only*), kept in QSettings under ``window/``.
 
 Qt's own ``saveGeometry`` / ``saveState`` blobs are stored as they are; a blob
 that does not restore (another Qt version, a hand-edited file) is ignored and
@@ -20,6 +21,7 @@ _GEOMETRY = "geometry"
 _STATE = "state"
 _SPLITTER = "splitter"
 _HEADER = "header/{}"  # by the table's objectName
+_FLAG = "view/{}"  # a view switch, by name
 
 
 def _blob(qsettings: QSettings, key: str) -> QByteArray | None:
@@ -32,7 +34,11 @@ def _blob(qsettings: QSettings, key: str) -> QByteArray | None:
 
 
 def save_window_state(
-    qsettings: QSettings, window: QMainWindow, splitter: QSplitter, tables: list[QTableView]
+    qsettings: QSettings,
+    window: QMainWindow,
+    splitter: QSplitter,
+    tables: list[QTableView],
+    flags: dict[str, bool] | None = None,
 ) -> None:
     qsettings.setValue(f"{GROUP}/{_GEOMETRY}", window.saveGeometry())
     qsettings.setValue(f"{GROUP}/{_STATE}", window.saveState())
@@ -40,6 +46,8 @@ def save_window_state(
     for table in tables:
         key = _HEADER.format(table.objectName())
         qsettings.setValue(f"{GROUP}/{key}", table.horizontalHeader().saveState())
+    for name, value in (flags or {}).items():
+        qsettings.setValue(f"{GROUP}/{_FLAG.format(name)}", bool(value))
     qsettings.sync()
     if qsettings.status() is not QSettings.Status.NoError:
         # Not worth a dialog on the way out: the next start uses the defaults.
@@ -65,3 +73,10 @@ def restore_window_state(
             # The sort indicator comes back with the header; sort the rows to match.
             table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
     return restored
+
+
+def restore_flag(qsettings: QSettings, name: str) -> bool:
+    """A view switch ``save_window_state`` kept; False if never saved."""
+    value = qsettings.value(f"{GROUP}/{_FLAG.format(name)}", False)
+    # The INI format hands booleans back as the strings "true" / "false".
+    return value is True or str(value).lower() == "true"
