@@ -293,6 +293,7 @@ def test_a_refresh_with_nothing_announced_makes_one_request_and_a_full_one_still
 
     ann, bob = (open_services(s) for s in team)
     first = ingest(ann, grbl_zip)
+    ann.pipeline.announcer.flush()  # announcements are coalesced for a moment
     assert ann.store.get_bytes(MARKER_KEY) is not None  # the ingestion announced it
     assert refresh_catalog(bob.catalog, bob.store).added == 1
     quick = refresh_catalog(bob.catalog, bob.store)
@@ -316,3 +317,24 @@ def test_a_refresh_with_nothing_announced_makes_one_request_and_a_full_one_still
     assert refresh_catalog(bob.catalog, bob.store, full=True).removed == 0
     ann.close()
     bob.close()
+
+
+def test_announcements_are_coalesced_and_written_by_close(tmp_path: Path) -> None:
+    from veripost_desktop.core.storage.local_store import LocalFolderStore
+    from veripost_desktop.core.team.change_marker import MARKER_KEY, ChangeAnnouncer
+
+    store = LocalFolderStore(tmp_path / "store", "veripost")
+    announcer = ChangeAnnouncer(store, "ann", "pc-1", delay_s=60)
+    for package_id in ("p1", "p2", "p3"):
+        announcer.announce("published", package_id)
+    assert store.get_bytes(MARKER_KEY) is None  # nothing written per package
+    announcer.close()
+    marker = json.loads(store.get_bytes(MARKER_KEY) or b"")
+    assert (marker["what"], marker["package_id"], marker["by"]) == ("published", "p3", "ann")
+
+    quick = ChangeAnnouncer(store, "bob", "pc-2", delay_s=0.05)
+    quick.announce("removed", "p1")
+    deadline = datetime.now(UTC) + timedelta(seconds=10)
+    while json.loads(store.get_bytes(MARKER_KEY) or b"")["by"] != "bob":
+        assert datetime.now(UTC) < deadline, "the timer never wrote the marker"
+    quick.close()

@@ -38,8 +38,11 @@ class Services:
     recovered_catalog: Path | None = None
 
     def close(self) -> None:
-        self.catalog.close()
-        self.lease.release()
+        try:
+            self.pipeline.announcer.close()  # what this process published, told now
+        finally:
+            self.catalog.close()
+            self.lease.release()
 
 
 def open_services(settings: Settings | None = None, *, settle: bool = True) -> Services:

@@ -29,7 +29,7 @@ from veripost_desktop.core.ingestion.parsing_step import run_parsing_step
 from veripost_desktop.core.ingestion.storing_step import run_storing_step
 from veripost_desktop.core.ingestion.validating_step import run_validating_step, sha256_of_file
 from veripost_desktop.core.storage.object_store import ObjectStore, package_prefix
-from veripost_desktop.core.team.change_marker import announce_change
+from veripost_desktop.core.team.change_marker import ChangeAnnouncer
 from veripost_desktop.core.team.publishing import host_name, publish
 from veripost_desktop.core.zip_validation import ValidationResult, inspect_zip
 
@@ -48,6 +48,8 @@ class IngestionPipeline:
         self.settings = settings
         self.catalog = catalog
         self.store = store
+        # Tells the team a package was published; closed with the services.
+        self.announcer = ChangeAnnouncer(store, settings.user_name, host_name())
 
     # ---- drop time -------------------------------------------------------
 
@@ -140,9 +142,7 @@ class IngestionPipeline:
             # Last: the manifest tells the team the package is whole.
             manifest = publish(self.catalog, self.store, package_id)
             move_to(PackageStatus.READY, manifest_etag=manifest.etag)
-            announce_change(
-                self.store, "published", package_id, self.settings.user_name, host_name()
-            )
+            self.announcer.announce("published", package_id)
         except _Superseded:
             log.info("package %s job %s superseded; stopping quietly", package_id, job_id)
         except BaseException as exc:  # noqa: BLE001 - every ending must be recorded

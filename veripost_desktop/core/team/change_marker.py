@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -55,3 +56,38 @@ def marker_etag(store: ObjectStore) -> str | None:
             return None
         raise
     return info.etag if info is not None else None
+
+
+class ChangeAnnouncer:
+    """Announces a desktop's publishes, coalesced: a batch of 200 packages
+    rewrites the marker a few times, not 200 (each rewrite is a PUT the
+    ingestion would otherwise wait on). The first change starts a short
+    timer; every change until it fires rides along. ``close`` (and ``flush``)
+    write what is pending at once: the window and every command close their
+    services before they exit."""
+
+    def __init__(self, store: ObjectStore, user: str, host: str, delay_s: float = 1.0) -> None:
+        self._store, self._user, self._host, self._delay = store, user, host, delay_s
+        self._lock = threading.Lock()
+        self._pending: tuple[str, str] | None = None
+        self._timer: threading.Timer | None = None
+
+    def announce(self, what: str, package_id: str) -> None:
+        with self._lock:
+            self._pending = (what, package_id)
+            if self._timer is None:
+                self._timer = threading.Timer(self._delay, self.flush)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def flush(self) -> None:
+        with self._lock:
+            pending, self._pending = self._pending, None
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        if pending is not None:
+            announce_change(self._store, pending[0], pending[1], self._user, self._host)
+
+    def close(self) -> None:
+        self.flush()
