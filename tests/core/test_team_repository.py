@@ -338,3 +338,43 @@ def test_announcements_are_coalesced_and_written_by_close(tmp_path: Path) -> Non
     while json.loads(store.get_bytes(MARKER_KEY) or b"")["by"] != "bob":
         assert datetime.now(UTC) < deadline, "the timer never wrote the marker"
     quick.close()
+
+
+def test_desktops_removing_refreshing_and_verifying_one_package_at_once_end_consistent(
+    team: tuple[Settings, Settings], corpus_dir: Path, tmp_path: Path
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    ann, bob = (open_services(s) for s in team)
+    carol = open_services(team[1].model_copy(update={"data_dir": team[1].data_dir.parent / "c"}))
+    ids = [
+        ingest(ann, make_package_zip(corpus_dir, tmp_path / f"{n}.zip", package=n))
+        for n in ("GRBL-Post", "SCL-SW-GRBL-1_1")
+    ]
+    ann.pipeline.announcer.flush()
+    for desk in (bob, carol):
+        assert refresh_catalog(desk.catalog, desk.store).added == 2
+    doomed, kept = ids
+
+    def remove(desk: Services) -> None:
+        remove_package(desk.catalog, desk.store, desk.lease, doomed)
+
+    def refresh_and_verify() -> None:
+        for _ in range(3):
+            refresh_catalog(carol.catalog, carol.store, full=True)
+            verify_package(carol.catalog, carol.store, kept)
+
+    with ThreadPoolExecutor(3) as pool:
+        futures = [pool.submit(remove, ann), pool.submit(remove, bob)]
+        futures.append(pool.submit(refresh_and_verify))
+        for future in futures:
+            future.result()  # no desktop fails
+
+    for desk in (ann, bob, carol):
+        refresh_catalog(desk.catalog, desk.store, full=True)
+        assert [p.id for p in desk.catalog.list_packages()] == [kept]
+        assert verify_package(desk.catalog, desk.store, kept).ok
+    assert ann.store.list_keys(f"packages/{doomed}/") == []
+    assert collect_garbage(ann.store, older_than_hours=0) == []  # nothing left half-removed
+    for desk in (ann, bob, carol):
+        desk.close()
