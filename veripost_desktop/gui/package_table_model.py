@@ -17,6 +17,12 @@ their status changes (nothing jumps under the pointer while packages ingest);
 new rows go to their sorted place: appended when they sort last (the usual
 case: sorted by Added), else the list is sorted again once per batch.
 
+The columns are one table, ``COLUMNS``: a ``Column`` each (header, header
+tooltip, default width, and the functions that give a record's text, sort
+key, tooltip, colour and icon), indexed by the ``COL_*`` numbers. A new
+column is one entry there (with the next number: saved layouts keep columns
+by number) and nothing else.
+
 The display strings of a row are made once per record and kept until the
 record (or its progress) changes, so painting reads a tuple.
 
@@ -29,8 +35,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache, partial
-from typing import Any
+from functools import cache
+from typing import Any, TypeVar
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -47,38 +53,6 @@ from veripost_desktop.gui.formatting import local_time, status_text
 from veripost_desktop.gui.record_table_model import ModelIndex, RecordTableModel
 from veripost_desktop.gui.versions.post_versions import PostVersions
 
-COL_NAME = 0
-COL_STATUS = 1
-COL_WARNINGS = 2
-COL_MACHINE = 3
-COL_CONTROLLER = 4
-COL_SYSTEM = 5
-COL_FILES = 6
-COL_SIZE = 7
-COL_SECTIONS = 8
-COL_PACKAGE_ID = 9
-COL_JOB_ID = 10
-COL_ADDED = 11
-COL_UPLOADED_BY = 12
-COL_VERSION = 13
-
-HEADERS = (
-    "Name",
-    "Status",
-    "Warnings",
-    "Machine",
-    "Controller",
-    "System",
-    "Files",
-    "Size",
-    "Sections",
-    "Package ID",
-    "Job ID",
-    "Added",
-    "Uploaded by",
-    "Version",
-)
-
 PackageRecordRole = Qt.ItemDataRole.UserRole + 1
 # Raw values (numbers, timestamps) so the proxy sorts sizes as sizes, not text.
 SortRole = Qt.ItemDataRole.UserRole + 2
@@ -86,25 +60,6 @@ SortRole = Qt.ItemDataRole.UserRole + 2
 # contract of progress_delegate.py's ProgressRole.
 ProgressRole = Qt.ItemDataRole.UserRole + 10
 
-#: What each column holds, for the header's tooltip.
-HEADER_TIPS = (
-    "The package's name: its .SRC file's name (hover a row for the ZIP it came from)",
-    "Where the package is: pending, validating, storing, parsing, ready or error",
-    "How many things the parser found worth a look (hover for the first few)",
-    "The machine the post is for (DESCRIPTOR MACHINE NAME)",
-    "The controller the post is for (DESCRIPTOR CONTROLLER TYPE)",
-    "The kind of machine the post drives (:SYSTEM: MILL, LATHE, ...)",
-    "How many files the package holds",
-    "The files' total size",
-    "Active sections across the .SRC and .LIB files",
-    "The package's id in the catalog (its folder in storage)",
-    "The id of the package's last ingestion run",
-    "When the package was added",
-    "Who added the package to the team's store, and on which computer (hover)",
-    "Which version of its post the package is (v2 of 3); empty for a post with one version",
-)
-
-_NUMERIC_COLUMNS = frozenset((COL_FILES, COL_SIZE, COL_SECTIONS))
 _RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 # Plain ints: data() runs for every painted cell and role, in Python.
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -121,6 +76,7 @@ NOT_PARSED = "not parsed"
 TOOLTIP_WARNINGS = 5
 
 WarningLookup = Callable[[str], Sequence[WarningRecord]]
+_T = TypeVar("_T")
 
 
 @cache
@@ -167,6 +123,206 @@ class Progress:
     bytes_total: int
 
 
+#: What a column asks of a row: the record and the model (the Status text
+#: reads its progress, Version the post's count, Warnings the lookup).
+CellFunction = Callable[[PackageRecord, "PackageTableModel"], _T]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of the package table: its header and everything a cell of it shows."""
+
+    header: str
+    #: The header's tooltip: what the column holds.
+    tip: str
+    #: Width in pixels when no saved layout says otherwise.
+    width: int
+    #: The cell's text; made once per record and cached (see the docstring).
+    display: CellFunction[str]
+    #: The raw value ``sort`` and ``SortRole`` use; None: the text, casefolded.
+    sort_key: CellFunction[Any] | None = None
+    tooltip: CellFunction[str | None] | None = None
+    foreground: CellFunction[QBrush | None] | None = None
+    decoration: CellFunction[QIcon | None] | None = None
+    #: A count or a size: right-aligned.
+    numeric: bool = False
+
+
+def _status_text(record: PackageRecord, model: PackageTableModel) -> str:
+    progress = model.progress(record.id)
+    if progress is None:
+        return status_text(record.status)
+    return status_text(record.status, progress.bytes_done, progress.bytes_total)
+
+
+def _status_tip(record: PackageRecord, _model: PackageTableModel) -> str | None:
+    if record.status is PackageStatus.ERROR:
+        return record.error_message or "This package could not be added."
+    return None
+
+
+def _status_brush(record: PackageRecord, _model: PackageTableModel) -> QBrush | None:
+    return _ERROR_BRUSH if record.status is PackageStatus.ERROR else None
+
+
+def _warnings_text(record: PackageRecord, _model: PackageTableModel) -> str:
+    if record.warning_count is None:
+        return NOT_PARSED if record.status is PackageStatus.READY else ""
+    return str(record.warning_count) if record.warning_count else ""
+
+
+def _warnings_tip(record: PackageRecord, model: PackageTableModel) -> str | None:
+    if record.warning_count is None:
+        return "Not parsed yet" if record.status is PackageStatus.READY else None
+    return model.warnings_tip(record) if record.warning_count else None
+
+
+def _warnings_brush(record: PackageRecord, _model: PackageTableModel) -> QBrush | None:
+    return _MUTED_BRUSH if record.warning_count is None else None
+
+
+def _warnings_icon(record: PackageRecord, _model: PackageTableModel) -> QIcon | None:
+    return _warning_icon() if record.warning_count else None
+
+
+def _uploader_tip(record: PackageRecord, _model: PackageTableModel) -> str | None:
+    if record.uploaded_host:
+        return f"{record.uploaded_by or 'unknown'} on {record.uploaded_host}"
+    return None
+
+
+def _or_minus_one(value: int | None) -> int:
+    return -1 if value is None else value
+
+
+COL_NAME = 0
+COL_STATUS = 1
+COL_WARNINGS = 2
+COL_MACHINE = 3
+COL_CONTROLLER = 4
+COL_SYSTEM = 5
+COL_FILES = 6
+COL_SIZE = 7
+COL_SECTIONS = 8
+COL_PACKAGE_ID = 9
+COL_JOB_ID = 10
+COL_ADDED = 11
+COL_UPLOADED_BY = 12
+COL_VERSION = 13
+
+# Keyed by the COL_* index, which is also where saved window layouts keep a
+# column: a new column takes the next number, whatever place it is shown at.
+_COLUMNS_BY_INDEX = {
+    COL_NAME: Column(
+        "Name",
+        "The package's name: its .SRC file's name (hover a row for the ZIP it came from)",
+        220,
+        lambda r, _m: r.name,
+        tooltip=lambda r, _m: r.source_path,
+    ),
+    COL_STATUS: Column(
+        "Status",
+        "Where the package is: pending, validating, storing, parsing, ready or error",
+        105,
+        _status_text,
+        sort_key=lambda r, _m: _STATUS_ORDER[r.status],
+        tooltip=_status_tip,
+        foreground=_status_brush,
+    ),
+    COL_WARNINGS: Column(
+        "Warnings",
+        "How many things the parser found worth a look (hover for the first few)",
+        80,
+        _warnings_text,
+        sort_key=lambda r, _m: _or_minus_one(r.warning_count),
+        tooltip=_warnings_tip,
+        foreground=_warnings_brush,
+        decoration=_warnings_icon,
+    ),
+    COL_MACHINE: Column(
+        "Machine",
+        "The machine the post is for (DESCRIPTOR MACHINE NAME)",
+        120,
+        lambda r, _m: r.machine or "",
+    ),
+    COL_CONTROLLER: Column(
+        "Controller",
+        "The controller the post is for (DESCRIPTOR CONTROLLER TYPE)",
+        100,
+        lambda r, _m: r.controller or "",
+    ),
+    COL_SYSTEM: Column(
+        "System",
+        "The kind of machine the post drives (:SYSTEM: MILL, LATHE, ...)",
+        60,
+        lambda r, _m: r.system or "",
+    ),
+    COL_FILES: Column(
+        "Files",
+        "How many files the package holds",
+        50,
+        lambda r, _m: str(r.file_count),
+        sort_key=lambda r, _m: r.file_count,
+        numeric=True,
+    ),
+    COL_SIZE: Column(
+        "Size",
+        "The files' total size",
+        70,
+        lambda r, _m: human_size(r.total_bytes),
+        sort_key=lambda r, _m: r.total_bytes,
+        numeric=True,
+    ),
+    COL_SECTIONS: Column(
+        "Sections",
+        "Active sections across the .SRC and .LIB files",
+        70,
+        lambda r, _m: "" if r.section_count is None else str(r.section_count),
+        sort_key=lambda r, _m: _or_minus_one(r.section_count),
+        tooltip=lambda r, _m: "Not read yet" if r.section_count is None else None,
+        numeric=True,
+    ),
+    COL_PACKAGE_ID: Column(
+        "Package ID",
+        "The package's id in the catalog (its folder in storage)",
+        110,
+        lambda r, _m: r.id,
+    ),
+    COL_JOB_ID: Column(
+        "Job ID",
+        "The id of the package's last ingestion run",
+        110,
+        lambda r, _m: r.job_id,
+    ),
+    COL_ADDED: Column(
+        "Added",
+        "When the package was added",
+        125,
+        lambda r, _m: local_time(r.created_at),
+        sort_key=lambda r, _m: r.created_at.timestamp(),
+    ),
+    COL_UPLOADED_BY: Column(
+        "Uploaded by",
+        "Who added the package to the team's store, and on which computer (hover)",
+        100,
+        lambda r, _m: r.uploaded_by or "",
+        tooltip=_uploader_tip,
+    ),
+    COL_VERSION: Column(
+        "Version",
+        "Which version of its post the package is (v2 of 3); empty for a post with one version",
+        75,
+        lambda r, m: m.versions.text(r),
+        sort_key=lambda r, m: m.versions.sort_key(r),
+    ),
+}
+#: The columns in the model's order: ``COLUMNS[COL_SIZE]`` is the Size column.
+COLUMNS = tuple(_COLUMNS_BY_INDEX[i] for i in range(len(_COLUMNS_BY_INDEX)))
+HEADERS = tuple(column.header for column in COLUMNS)
+#: What each column holds, for the header's tooltip.
+HEADER_TIPS = tuple(column.tip for column in COLUMNS)
+
+
 class PackageTableModel(RecordTableModel):
     headers = HEADERS
     header_tips = HEADER_TIPS
@@ -201,33 +357,30 @@ class PackageTableModel(RecordTableModel):
                 cells = self._cells[record.id] = self._make_cells(record)
             return cells[column]
         if role == _FOREGROUND:
-            if column == COL_STATUS and record.status is PackageStatus.ERROR:
-                return _ERROR_BRUSH
-            if column == COL_WARNINGS and record.warning_count is None:
-                return _MUTED_BRUSH
-            return None
+            foreground = COLUMNS[column].foreground
+            return None if foreground is None else foreground(record, self)
         if role == _DECORATION:
-            if column == COL_WARNINGS and record.warning_count:
-                return _warning_icon()
-            return None
+            decoration = COLUMNS[column].decoration
+            return None if decoration is None else decoration(record, self)
         if role == _ALIGNMENT:
-            return _RIGHT_ALIGNED if column in _NUMERIC_COLUMNS else None
+            return _RIGHT_ALIGNED if COLUMNS[column].numeric else None
         if role == ProgressRole:
             progress = self._progress.get(record.id) if column == COL_STATUS else None
             return None if progress is None else (progress.bytes_done, progress.bytes_total)
         if role == PackageRecordRole:
             return record
         if role == SortRole:
-            return self._sort_key(record, column)
+            return self._sort_key(column)(record)
         if role == _TOOLTIP:
-            return self._tooltip(record, column)
+            tooltip = COLUMNS[column].tooltip
+            return None if tooltip is None else tooltip(record, self)
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = _ASCENDING) -> None:
         """Order the rows by ``column``'s raw value (sizes as sizes); the
         selection and every other persistent index follow their rows."""
         self._sort_column, self._sort_order = column, Qt.SortOrder(order)
-        if not 0 <= column < len(HEADERS) or len(self._records) < 2:
+        if not 0 <= column < len(COLUMNS) or len(self._records) < 2:
             return
         self.layoutAboutToBeChanged.emit()
         old = self._records
@@ -256,12 +409,10 @@ class PackageTableModel(RecordTableModel):
 
     def _sorted(self, records: list[PackageRecord]) -> list[PackageRecord]:
         column = self._sort_column
-        if not 0 <= column < len(HEADERS):
+        if not 0 <= column < len(COLUMNS):
             return list(records)
         return sorted(
-            records,
-            key=partial(self._sort_key, column=column),
-            reverse=self._sort_order is not _ASCENDING,
+            records, key=self._sort_key(column), reverse=self._sort_order is not _ASCENDING
         )
 
     # ---- lookups ---------------------------------------------------------
@@ -283,6 +434,11 @@ class PackageTableModel(RecordTableModel):
 
     def progress(self, package_id: str) -> Progress | None:
         return self._progress.get(package_id)
+
+    @property
+    def versions(self) -> PostVersions:
+        """Which post each listed package belongs to (the Version column)."""
+        return self._versions
 
     def is_latest_version(self, record: PackageRecord) -> bool:
         """Whether no listed package is a later version of ``record``'s post."""
@@ -363,9 +519,10 @@ class PackageTableModel(RecordTableModel):
     def _sorts_last(self, first: int) -> bool:
         """Whether the rows from ``first`` on are already where ``sort`` puts them."""
         column = self._sort_column
-        if not 0 <= column < len(HEADERS):
+        if not 0 <= column < len(COLUMNS):
             return True
-        keys = [self._sort_key(r, column) for r in self._records[max(first - 1, 0) :]]
+        key = self._sort_key(column)
+        keys = [key(r) for r in self._records[max(first - 1, 0) :]]
         if self._sort_order is _ASCENDING:
             return all(a <= b for a, b in zip(keys, keys[1:], strict=False))
         # reverse=True keeps equal keys in their old order too: ties may stay.
@@ -430,7 +587,7 @@ class PackageTableModel(RecordTableModel):
         return True
 
     def _row_changed(self, row: int) -> None:
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1), ROW_ROLES)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1), ROW_ROLES)
 
     def _versions_changed(self, package_ids: set[str]) -> None:
         """Other rows of a post whose count changed: their Version cell only."""
@@ -443,79 +600,20 @@ class PackageTableModel(RecordTableModel):
 
     # ---- cell contents ---------------------------------------------------
 
-    def _display(self, record: PackageRecord, column: int) -> str:
-        if column == COL_NAME:
-            return record.name
-        if column == COL_STATUS:
-            progress = self._progress.get(record.id)
-            if progress is None:
-                return status_text(record.status)
-            return status_text(record.status, progress.bytes_done, progress.bytes_total)
-        if column == COL_WARNINGS:
-            if record.warning_count is None:
-                return NOT_PARSED if record.status is PackageStatus.READY else ""
-            return str(record.warning_count) if record.warning_count else ""
-        if column == COL_MACHINE:
-            return record.machine or ""
-        if column == COL_CONTROLLER:
-            return record.controller or ""
-        if column == COL_SYSTEM:
-            return record.system or ""
-        if column == COL_FILES:
-            return str(record.file_count)
-        if column == COL_SIZE:
-            return human_size(record.total_bytes)
-        if column == COL_SECTIONS:
-            return "" if record.section_count is None else str(record.section_count)
-        if column == COL_PACKAGE_ID:
-            return record.id
-        if column == COL_JOB_ID:
-            return record.job_id
-        if column == COL_ADDED:
-            return local_time(record.created_at)
-        if column == COL_UPLOADED_BY:
-            return record.uploaded_by or ""
-        if column == COL_VERSION:
-            return self._versions.text(record)
-        return ""
-
     def _make_cells(self, record: PackageRecord) -> tuple[str, ...]:
-        return tuple(self._display(record, column) for column in range(len(HEADERS)))
+        return tuple([column.display(record, self) for column in COLUMNS])
 
-    def _sort_key(self, record: PackageRecord, column: int) -> Any:
-        if column == COL_FILES:
-            return record.file_count
-        if column == COL_SIZE:
-            return record.total_bytes
-        if column == COL_SECTIONS:
-            return -1 if record.section_count is None else record.section_count
-        if column == COL_WARNINGS:
-            return -1 if record.warning_count is None else record.warning_count
-        if column == COL_ADDED:
-            return record.created_at.timestamp()
-        if column == COL_STATUS:
-            return _STATUS_ORDER[record.status]
-        if column == COL_VERSION:
-            return self._versions.sort_key(record)
-        return self._display(record, column).casefold()
+    def _sort_key(self, column: int) -> Callable[[PackageRecord], Any]:
+        """The key ``column`` sorts records by: its raw value, else its text casefolded."""
+        spec = COLUMNS[column]
+        sort_key = spec.sort_key
+        if sort_key is not None:
+            return lambda record: sort_key(record, self)
+        display = spec.display
+        return lambda record: display(record, self).casefold()
 
-    def _tooltip(self, record: PackageRecord, column: int) -> str | None:
-        if column == COL_STATUS and record.status is PackageStatus.ERROR:
-            return record.error_message or "This package could not be added."
-        if column == COL_NAME:
-            return record.source_path
-        if column == COL_UPLOADED_BY and record.uploaded_host:
-            return f"{record.uploaded_by or 'unknown'} on {record.uploaded_host}"
-        if column == COL_SECTIONS and record.section_count is None:
-            return "Not read yet"
-        if column == COL_WARNINGS:
-            if record.warning_count is None:
-                return "Not parsed yet" if record.status is PackageStatus.READY else None
-            if record.warning_count:
-                return self._warnings_tooltip(record)
-        return None
-
-    def _warnings_tooltip(self, record: PackageRecord) -> str:
+    def warnings_tip(self, record: PackageRecord) -> str:
+        """The Warnings cell's tooltip: the first few warnings, read when hovered."""
         count = record.warning_count or 0
         fallback = f"{count} warning(s); see Details"
         if self._warning_lookup is None:

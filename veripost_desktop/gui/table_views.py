@@ -13,23 +13,6 @@ from veripost_desktop.gui import package_table_model as packages
 from veripost_desktop.gui.package_filter import PackageFilterProxy
 from veripost_desktop.gui.progress_delegate import ProgressDelegate
 
-_PACKAGE_WIDTHS = {
-    packages.COL_NAME: 220,
-    packages.COL_STATUS: 105,
-    packages.COL_WARNINGS: 80,
-    packages.COL_MACHINE: 120,
-    packages.COL_CONTROLLER: 100,
-    packages.COL_SYSTEM: 60,
-    packages.COL_FILES: 50,
-    packages.COL_SIZE: 70,
-    packages.COL_SECTIONS: 70,
-    packages.COL_PACKAGE_ID: 110,
-    packages.COL_JOB_ID: 110,
-    packages.COL_ADDED: 125,
-    packages.COL_UPLOADED_BY: 100,
-    packages.COL_VERSION: 75,
-}
-
 
 def package_table_view(model: packages.PackageTableModel, parent: QWidget) -> QTableView:
     view = table_view("packageTable", model, packages.SortRole, parent, PackageFilterProxy(parent))
@@ -46,8 +29,8 @@ def package_table_view(model: packages.PackageTableModel, parent: QWidget) -> QT
     # Twelve columns do not leave a stretching Name column room to be read:
     # it keeps its width and the last column takes up what is left.
     view.horizontalHeader().setStretchLastSection(True)
-    for column, width in _PACKAGE_WIDTHS.items():
-        view.setColumnWidth(column, width)
+    for column, spec in enumerate(packages.COLUMNS):
+        view.setColumnWidth(column, spec.width)
     # Version is the model's last column (saved layouts keep their indexes)
     # but reads with the name: "GRBL-Post  v2 of 3". A layout saved before
     # the column existed restores with it last.
