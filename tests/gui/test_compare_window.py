@@ -24,8 +24,8 @@ from veripost_desktop.gui.compare import sections_model as sections
 from veripost_desktop.gui.compare.line_diff import RowKind
 from veripost_desktop.gui.compare.section_view import needs_worker
 from veripost_desktop.gui.compare.window import CompareWindow
+from veripost_desktop.gui.core_call_runner import CoreCallRunner
 from veripost_desktop.gui.main_window import MainWindow
-from veripost_desktop.gui.maintenance_worker import CoreCallRunner
 
 
 class Folder:

@@ -9,8 +9,8 @@ workers -> model updates, retry, cancel, the duplicate check) and
 interrupted jobs at start, reopening after Settings); ``package_actions.py``
 / ``file_actions.py`` / ``package_zip_export.py`` (what a person can do to a
 package or its stored files); the table models with ``package_filter.py``
-and ``package_search_bar.py`` (Find); and the workers (``ingest_worker.py``,
-``maintenance_worker.py``, ...). The source viewer is ``source_viewers.py``
--> ``source_viewer.py`` with ``upg_highlighter.py`` and
+and ``package_search_bar.py`` (Find); and the workers (``reporting_worker.py``
+the contract, ``core_call_runner.py``, ``ingest_worker.py``, ...). The source
+viewer is ``source_viewers.py`` -> ``source_viewer.py`` with ``upg_highlighter.py`` and
 ``section_outline_model.py``. Nothing in ``core`` imports from here.
 """

@@ -3,43 +3,27 @@ dialog stays responsive while a server is slow to answer."""
 
 from __future__ import annotations
 
-import logging
-
-from PySide6.QtCore import QObject, QRunnable, Signal
-
 from veripost_desktop.core.config import Settings
-from veripost_desktop.core.errors import as_user_error
+from veripost_desktop.core.errors import VeriPostError
 from veripost_desktop.core.storage.connection_check import check_connection, describe_store
-
-log = logging.getLogger(__name__)
-
-
-class ConnectionCheckSignals(QObject):
-    """Lives in the GUI thread; the worker emits from a pool thread."""
-
-    finished = Signal(str)  # the store's description: it works
-    failed = Signal(object)  # UserError: what is wrong
+from veripost_desktop.gui.reporting_worker import ReportingSignals, ReportingWorker
 
 
-class ConnectionCheckWorker(QRunnable):
-    """Runs ``check_connection`` off the GUI thread; always ends with exactly
-    one of ``finished`` / ``failed``."""
+class ConnectionCheckSignals(ReportingSignals):
+    """``finished``: the store's description (it works); ``failed``: a
+    ``UserError`` saying what is wrong."""
+
+
+class ConnectionCheckWorker(ReportingWorker[ConnectionCheckSignals]):
+    """Runs ``check_connection`` off the GUI thread."""
 
     def __init__(self, settings: Settings, timeout_s: float) -> None:
-        super().__init__()
-        self.signals = ConnectionCheckSignals()
+        super().__init__("connection check", ConnectionCheckSignals())
         self._settings = settings
         self._timeout_s = timeout_s
 
-    def run(self) -> None:
-        try:
-            error = check_connection(self._settings, self._timeout_s)
-            description = describe_store(self._settings) if error is None else ""
-        except BaseException as exc:  # noqa: BLE001 - reported, never lost
-            log.exception("connection check broke")
-            self.signals.failed.emit(as_user_error(exc))
-            return
-        if error is None:
-            self.signals.finished.emit(description)
-        else:
-            self.signals.failed.emit(error)
+    def work(self) -> str:
+        error = check_connection(self._settings, self._timeout_s)
+        if error is not None:
+            raise VeriPostError(error.code, error.message, error.detail)
+        return describe_store(self._settings)

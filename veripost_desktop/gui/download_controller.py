@@ -10,19 +10,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from veripost_desktop.core.catalog import PackageRecord
 from veripost_desktop.core.downloads import export_package_zip
 from veripost_desktop.core.errors import UserError
 from veripost_desktop.core.services import Services
-from veripost_desktop.gui.download_worker import (
-    DownloadRequest,
-    DownloadWorker,
-    DownloadWorkerSignals,
-    SavedFile,
-)
-from veripost_desktop.gui.maintenance_worker import CoreCallRunner
+from veripost_desktop.gui.core_call_runner import CoreCallRunner
+from veripost_desktop.gui.download_worker import DownloadRequest, DownloadWorker, SavedFile
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +25,6 @@ log = logging.getLogger(__name__)
 DOWNLOAD_PRIORITY = 10
 # A package ZIP reports its progress at most this often (in per mille).
 _EXPORT_STEPS = 100
-
-_QUEUED = Qt.ConnectionType.QueuedConnection
 
 
 @dataclass(frozen=True)
@@ -48,6 +41,10 @@ class DownloadBatch:
     waiting: int
     saved: list[SavedFile] = field(default_factory=list)
     failures: list[FailedFile] = field(default_factory=list)
+
+
+#: A file saved as one of a batch: the batch, and the file's name.
+_Member = tuple[DownloadBatch, str]
 
 
 class DownloadController(QObject):
@@ -67,18 +64,13 @@ class DownloadController(QObject):
     ) -> None:
         super().__init__(parent)
         self._services = services
-        self._pool = pool
         self._cancel = cancel
         self._calls = CoreCallRunner(pool, self)
-        self._running: dict[int, DownloadWorkerSignals] = {}
-        # job -> the batch it belongs to, and the file it saves
-        self._batches: dict[int, tuple[DownloadBatch, str]] = {}
-        self._next_id = 0
 
     @property
     def active_count(self) -> int:
         """Downloads and package ZIPs under way."""
-        return len(self._running) + self._calls.active_count
+        return self._calls.active_count
 
     def set_services(self, services: Services) -> None:
         if self.active_count:
@@ -87,16 +79,19 @@ class DownloadController(QObject):
 
     def download(self, package_id: str, filename: str, destination: Path) -> int:
         """Save one file; ``saved`` or ``failed`` tells how it went."""
-        request = DownloadRequest(package_id, filename, Path(destination))
-        worker = DownloadWorker(self._services, request, self._cancel)
-        job = self._next_id
-        self._next_id += 1
-        self._running[job] = worker.signals
-        worker.signals.finished.connect(partial(self._on_finished, job), _QUEUED)
-        worker.signals.failed.connect(partial(self._on_failed, job), _QUEUED)
+        return self._download(package_id, filename, Path(destination), None)
+
+    def _download(
+        self, package_id: str, filename: str, destination: Path, member: _Member | None
+    ) -> int:
+        request = DownloadRequest(package_id, filename, destination)
         log.info("saving %s of package %s to %s", filename, package_id, destination)
-        self._pool.start(worker, DOWNLOAD_PRIORITY)
-        return job
+        return self._calls.run(
+            DownloadWorker(self._services, request, self._cancel),
+            partial(self._on_finished, member),
+            partial(self._on_failed, member),
+            priority=DOWNLOAD_PRIORITY,
+        )
 
     def download_many(
         self, package_id: str, filenames: Iterable[str], folder: Path
@@ -108,7 +103,7 @@ class DownloadController(QObject):
             return None
         batch = DownloadBatch(Path(folder), len(names))
         for name in names:
-            self._batches[self.download(package_id, name, Path(folder) / name)] = (batch, name)
+            self._download(package_id, name, Path(folder) / name, (batch, name))
         return batch
 
     def save_package_zip(self, record: PackageRecord, destination: Path) -> None:
@@ -138,18 +133,14 @@ class DownloadController(QObject):
             priority=DOWNLOAD_PRIORITY,
         )
 
-    def _on_finished(self, job: int, saved: SavedFile) -> None:
-        self._running.pop(job, None)
-        member = self._batches.pop(job, None)
+    def _on_finished(self, member: _Member | None, saved: SavedFile) -> None:
         if member is None:
             self.saved.emit(saved)
             return
         member[0].saved.append(saved)
         self._batch_answered(member[0])
 
-    def _on_failed(self, job: int, error: UserError) -> None:
-        self._running.pop(job, None)
-        member = self._batches.pop(job, None)
+    def _on_failed(self, member: _Member | None, error: UserError) -> None:
         if member is None:
             self.failed.emit(error)
             return

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import Signal
 
 from veripost_desktop.core.catalog import PackageRecord, PackageStatus
-from veripost_desktop.core.errors import as_user_error
+from veripost_desktop.core.errors import UserError
 from veripost_desktop.core.ingestion import IngestEvent, IngestionPipeline
 from veripost_desktop.core.zip_validation import ValidationResult
+from veripost_desktop.gui.reporting_worker import ReportingSignals, ReportingWorker
 
-log = logging.getLogger(__name__)
 
-
-class IngestWorkerSignals(QObject):
-    """Lives in the GUI thread; the worker emits from the pool thread, so
-    every connection to it is queued and its slots run in the GUI thread."""
+class IngestWorkerSignals(ReportingSignals):
+    """``finished``: the ``PackageRecord`` as the catalog has it now;
+    ``failed``: a ``UserError`` (the run itself broke: a bug, not a refused
+    ZIP); and the package's status and progress on the way."""
 
     # Not ``event``: that name is QObject.event(), the handler of every QEvent.
     ingest_event = Signal(object)  # IngestEvent: status or progress
-    finished = Signal(object)  # PackageRecord: the package as the catalog has it now
-    failed = Signal(object)  # UserError: the run itself broke (a bug, not a refused ZIP)
 
 
 #: A package's progress ticks reach the GUI thread at most this often (the
@@ -57,7 +54,7 @@ class _ThrottledEvents:
         self._emit(event)
 
 
-class IngestWorker(QRunnable):
+class IngestWorker(ReportingWorker[IngestWorkerSignals]):
     def __init__(
         self,
         pipeline: IngestionPipeline,
@@ -65,29 +62,22 @@ class IngestWorker(QRunnable):
         validation: ValidationResult,
         cancel: Callable[[], bool],
     ) -> None:
-        super().__init__()
+        super().__init__(f"ingest of package {package.id}", IngestWorkerSignals())
         self.package = package
-        self.signals = IngestWorkerSignals()
         self._pipeline = pipeline
         self._validation = validation
         self._cancel = cancel
 
-    def run(self) -> None:
-        # Exactly one of finished / failed, whatever happens, or the row would
-        # wait for an ending that never comes.
-        try:
-            record = self._pipeline.run(
-                self.package,
-                self._validation,
-                _ThrottledEvents(self.signals.ingest_event.emit),
-                self._cancel,
-            )
-        except BaseException as exc:  # noqa: BLE001
-            log.exception("ingest worker for package %s broke", self.package.id)
-            error = as_user_error(exc)
-            self.signals.ingest_event.emit(
-                IngestEvent(self.package.id, self.package.job_id, PackageStatus.ERROR, error=error)
-            )
-            self.signals.failed.emit(error)
-            return
-        self.signals.finished.emit(record)
+    def work(self) -> PackageRecord:
+        return self._pipeline.run(
+            self.package,
+            self._validation,
+            _ThrottledEvents(self.signals.ingest_event.emit),
+            self._cancel,
+        )
+
+    def before_failed(self, error: UserError) -> None:
+        # The row shows the error before the controller hears of the failure.
+        self.signals.ingest_event.emit(
+            IngestEvent(self.package.id, self.package.job_id, PackageStatus.ERROR, error=error)
+        )

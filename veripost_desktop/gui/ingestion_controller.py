@@ -33,9 +33,9 @@ from veripost_desktop.core.ingestion import IngestEvent, IngestionPipeline
 from veripost_desktop.core.ingestion.reingest import prepare_retry
 from veripost_desktop.core.services import Services
 from veripost_desktop.core.zip_validation import ValidationResult
+from veripost_desktop.gui.core_call_runner import CoreCallRunner
 from veripost_desktop.gui.error_dialog import Refusal
 from veripost_desktop.gui.ingest_worker import IngestWorker, IngestWorkerSignals
-from veripost_desktop.gui.maintenance_worker import CoreCallRunner
 from veripost_desktop.gui.package_table_model import PackageTableModel
 
 log = logging.getLogger(__name__)

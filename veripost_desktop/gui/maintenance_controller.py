@@ -16,7 +16,7 @@ from veripost_desktop.core.catalog import PackageRecord
 from veripost_desktop.core.errors import UserError
 from veripost_desktop.core.package_maintenance import VerifyReport, remove_package, verify_package
 from veripost_desktop.core.services import Services
-from veripost_desktop.gui.maintenance_worker import CoreCallRunner
+from veripost_desktop.gui.core_call_runner import CoreCallRunner
 from veripost_desktop.gui.package_table_model import PackageTableModel
 
 log = logging.getLogger(__name__)

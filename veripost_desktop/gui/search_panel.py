@@ -69,7 +69,7 @@ from veripost_desktop.core.search.search_query import (
     searched_extensions,
 )
 from veripost_desktop.core.services import Services
-from veripost_desktop.gui.maintenance_worker import CoreCallRunner
+from veripost_desktop.gui.core_call_runner import CoreCallRunner
 from veripost_desktop.gui.search_results_model import (
     COL_SECTION,
     COL_TEXT,

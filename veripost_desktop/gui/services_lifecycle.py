@@ -24,8 +24,8 @@ from veripost_desktop.core.config import Settings
 from veripost_desktop.core.errors import UserError, as_user_error
 from veripost_desktop.core.ingestion.interrupted_jobs import settle_interrupted
 from veripost_desktop.core.services import Services, open_services
+from veripost_desktop.gui.core_call_runner import CoreCallRunner
 from veripost_desktop.gui.error_dialog import show_error
-from veripost_desktop.gui.maintenance_worker import CoreCallRunner
 from veripost_desktop.gui.settings_dialog import SettingsDialog
 
 if TYPE_CHECKING:

@@ -9,20 +9,16 @@ so line numbers in the outline and in warnings match what is shown.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from PySide6.QtCore import QObject, QRunnable, Signal
 
 from veripost_desktop.core.catalog import FileRecord
 from veripost_desktop.core.catalog.records import SectionRecord
 from veripost_desktop.core.downloads import read_verified
-from veripost_desktop.core.errors import ErrorCode, VeriPostError, as_user_error
+from veripost_desktop.core.errors import ErrorCode, VeriPostError
 from veripost_desktop.core.services import Services
 from veripost_desktop.core.upg.text_decoding import decode_text
-
-log = logging.getLogger(__name__)
+from veripost_desktop.gui.reporting_worker import ReportingSignals, ReportingWorker
 
 # A QPlainTextEdit holds about 10 bytes per character plus its layout; past
 # this a file is better saved and opened in an editor.
@@ -39,14 +35,11 @@ class LoadedSource:
     sections: tuple[SectionRecord, ...]
 
 
-class SourceLoadSignals(QObject):
-    """Lives in the GUI thread; emitted from the pool thread (queued)."""
-
-    finished = Signal(object)  # LoadedSource
-    failed = Signal(object)  # UserError
+class SourceLoadSignals(ReportingSignals):
+    """``finished``: a ``LoadedSource``; ``failed``: a ``UserError``."""
 
 
-class SourceLoadWorker(QRunnable):
+class SourceLoadWorker(ReportingWorker[SourceLoadSignals]):
     def __init__(
         self,
         services: Services,
@@ -54,24 +47,13 @@ class SourceLoadWorker(QRunnable):
         filename: str,
         cancel: Callable[[], bool],
     ) -> None:
-        super().__init__()
+        super().__init__(f"showing {filename}", SourceLoadSignals())
         self.package_id = package_id
         self.filename = filename
-        self.signals = SourceLoadSignals()
         self._services = services
         self._cancel = cancel
 
-    def run(self) -> None:
-        try:
-            loaded = self._load()
-        except BaseException as exc:  # noqa: BLE001 - always end with one signal
-            error = as_user_error(exc)
-            log.warning("could not show %s: %s (%s)", self.filename, error.code, error.detail)
-            self.signals.failed.emit(error)
-            return
-        self.signals.finished.emit(loaded)
-
-    def _load(self) -> LoadedSource:
+    def work(self) -> LoadedSource:
         catalog = self._services.catalog
         record = catalog.get_file(self.package_id, self.filename)
         if record.size_bytes > MAX_VIEW_BYTES:

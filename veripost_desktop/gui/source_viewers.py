@@ -5,17 +5,14 @@ from __future__ import annotations
 import logging
 from functools import partial
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QWidget
 
 from veripost_desktop.core.catalog import FileRecord
 from veripost_desktop.core.errors import UserError
 from veripost_desktop.core.services import Services
-from veripost_desktop.gui.source_load_worker import (
-    LoadedSource,
-    SourceLoadSignals,
-    SourceLoadWorker,
-)
+from veripost_desktop.gui.core_call_runner import CoreCallRunner
+from veripost_desktop.gui.source_load_worker import LoadedSource, SourceLoadWorker
 from veripost_desktop.gui.source_viewer import SourceViewerWindow
 
 log = logging.getLogger(__name__)
@@ -27,7 +24,6 @@ VIEW_PRIORITY = 10
 # tried, and a binary one is refused when its bytes hold NULs.
 BINARY_EXTENSIONS = frozenset({".CTL"})
 
-_QUEUED = Qt.ConnectionType.QueuedConnection
 _Key = tuple[str, str]  # package id, file name
 
 
@@ -42,11 +38,10 @@ class SourceViewers(QObject):
     def __init__(self, services: Services, pool: QThreadPool, window_parent: QWidget) -> None:
         super().__init__(window_parent)
         self._services = services
-        self._pool = pool
+        # Loads under way, their signals alive until their ending arrives.
+        self._loads = CoreCallRunner(pool, self)
         self._window_parent = window_parent
         self._windows: dict[_Key, SourceViewerWindow] = {}
-        # Signals objects of loads under way, alive until their ending arrives.
-        self._loading: dict[_Key, SourceLoadSignals] = {}
         self._closed = False
 
     def windows(self) -> list[SourceViewerWindow]:
@@ -96,11 +91,13 @@ class SourceViewers(QObject):
         worker = SourceLoadWorker(
             self._services, package_id, filename, partial(self._load_abandoned, key)
         )
-        self._loading[key] = worker.signals
-        worker.signals.finished.connect(partial(self._on_loaded, key, line, match), _QUEUED)
-        worker.signals.failed.connect(partial(self._on_load_failed, key), _QUEUED)
         log.info("loading %s of package %s for viewing", filename, package_id)
-        self._pool.start(worker, VIEW_PRIORITY)
+        self._loads.run(
+            worker,
+            partial(self._on_loaded, key, line, match),
+            partial(self._on_load_failed, key),
+            priority=VIEW_PRIORITY,
+        )
 
     def _load_abandoned(self, key: _Key) -> bool:
         # Polled from the worker thread: the window went away, or the app is closing.
@@ -109,13 +106,11 @@ class SourceViewers(QObject):
     def _on_loaded(
         self, key: _Key, line: int | None, match: tuple[int, int] | None, loaded: LoadedSource
     ) -> None:
-        self._loading.pop(key, None)
         window = self._windows.get(key)
         if window is not None:
             window.show_loaded(loaded, line, match)
 
     def _on_load_failed(self, key: _Key, error: UserError) -> None:
-        self._loading.pop(key, None)
         window = self._windows.get(key)
         if window is None:  # closed before the load ended: nobody is waiting
             return

@@ -32,7 +32,7 @@ from veripost_desktop.core.services import Services
 from veripost_desktop.core.team.refresh import RefreshReport, refresh_catalog
 from veripost_desktop.core.team.source_reading import ReadingReport, read_outdated_packages
 from veripost_desktop.gui.action_factory import make_action
-from veripost_desktop.gui.maintenance_worker import CoreCallRunner
+from veripost_desktop.gui.core_call_runner import CoreCallRunner
 from veripost_desktop.gui.package_table_model import PackageTableModel
 
 log = logging.getLogger(__name__)

@@ -42,8 +42,8 @@ from veripost_desktop.gui.compare import sections_model as sections
 from veripost_desktop.gui.compare import summary
 from veripost_desktop.gui.compare.line_diff import Alignment, align
 from veripost_desktop.gui.compare.section_view import SectionSideBySide, needs_worker
+from veripost_desktop.gui.core_call_runner import CoreCallRunner
 from veripost_desktop.gui.error_dialog import show_error
-from veripost_desktop.gui.maintenance_worker import CoreCallRunner
 
 HTML_FILTER = "HTML files (*.html)"
 #: Patterns listed in the summary; the rest are in the report.
