@@ -26,7 +26,9 @@ from veripost_desktop.core.errors import ErrorCode, UserError, VeriPostError
 from veripost_desktop.core.secrets_store import KEYRING_SERVICE
 from veripost_desktop.core.settings_file import write_settings_file
 from veripost_desktop.gui import settings_dialog
-from veripost_desktop.gui.settings_dialog import NO_KEYRING_NOTE, SettingsDialog
+from veripost_desktop.gui.secret_key_saving import NO_KEYRING_NOTE, SecretKeys
+from veripost_desktop.gui.settings_dialog import SettingsDialog
+from veripost_desktop.gui.settings_form_rules import env_override
 
 CHECK_TIMEOUT_MS = 15_000
 
@@ -45,9 +47,11 @@ def file_values(path: Path) -> dict[str, Any]:
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
-@pytest.fixture(autouse=True)
-def no_session_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(settings_dialog, "_SESSION_SECRETS", {})
+@pytest.fixture
+def secret_keys() -> SecretKeys:
+    """One session's typed secret keys, as the window keeps them: shared by
+    every dialog the test opens, and nothing left for the next test."""
+    return SecretKeys()
 
 
 @pytest.fixture(autouse=True)
@@ -57,11 +61,11 @@ def no_blocking_boxes(shown_boxes: list[ShownBox]) -> list[ShownBox]:
 
 
 @pytest.fixture
-def open_dialog(qtbot: QtBot) -> Iterator[OpenDialog]:
+def open_dialog(qtbot: QtBot, secret_keys: SecretKeys) -> Iterator[OpenDialog]:
     dialogs: list[SettingsDialog] = []
 
     def _open(check_timeout_s: float = 5.0) -> SettingsDialog:
-        dialog = SettingsDialog(check_timeout_s=check_timeout_s)
+        dialog = SettingsDialog(check_timeout_s=check_timeout_s, secret_keys=secret_keys)
         qtbot.addWidget(dialog)
         dialog.show()
         qtbot.waitExposed(dialog)
@@ -419,8 +423,8 @@ def test_one_limit_from_the_environment_locks_only_that_one(
 
 def test_environment_names_match_case_insensitively(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("veripost_s3_bucket", "lower")
-    assert settings_dialog.env_override("s3_bucket") == "VERIPOST_S3_BUCKET"
-    assert settings_dialog.env_override("s3_region") is None
+    assert env_override("s3_bucket") == "VERIPOST_S3_BUCKET"
+    assert env_override("s3_region") is None
 
 
 def test_a_broken_settings_file_is_named_and_can_be_repaired_in_the_dialog(

@@ -15,6 +15,9 @@ thread, so the window stays responsive while a server is slow to answer.
 
 The dialog does not reopen anything itself: *Save* writes the file and
 emits ``settingsSaved(Settings)`` with the settings the app should now run on.
+
+Widgets and layout only: the rules (what is saved, what is refused) are in
+``settings_form_rules.py``, where the secret key goes in ``secret_key_saving.py``.
 """
 
 from __future__ import annotations
@@ -46,72 +49,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from veripost_desktop.core.config import (
-    MIB,
-    Settings,
-    ZipLimits,
-    default_user_name,
-    load_settings,
-    settings_without_file,
-)
-from veripost_desktop.core.errors import ErrorCode, UserError, VeriPostError, as_user_error
-from veripost_desktop.core.secrets_store import keyring_available, save_secret
+from veripost_desktop.core.config import MIB, Settings, ZipLimits, load_settings
+from veripost_desktop.core.errors import UserError, as_user_error
 from veripost_desktop.core.settings_file import (
-    LIMITS,
     SECRET_KEY_ENV,
     config_file_path,
-    env_variable_for,
     update_settings_file,
 )
 from veripost_desktop.gui import icons
 from veripost_desktop.gui.connection_check_worker import ConnectionCheckWorker
 from veripost_desktop.gui.error_dialog import show_error
+from veripost_desktop.gui.secret_key_saving import NO_KEYRING_NOTE, SecretKeys
+from veripost_desktop.gui.settings_form_rules import (
+    EXTRA_TYPES,
+    KIB,
+    FormEntries,
+    effective_or_defaults,
+    env_override,
+    file_values,
+    local_store_text,
+    locked_fields,
+    refuse_unusable,
+    unlisted_extensions,
+)
 
 log = logging.getLogger(__name__)
 
 OBJECT_NAME = "settingsDialog"
-KIB = 1024
-
-# The optional file types real deliveries carry beside the seven UPG ones:
-# (extension, checkbox label, objectName).
-EXTRA_TYPES: tuple[tuple[str, str, str], ...] = (
-    (".RTF", ".RTF setup sheets", "extraRtfCheck"),
-    (".CNF", ".CNF settings overrides", "extraCnfCheck"),
-)
-
-LIMIT_FIELDS = ("max_total_uncompressed", "max_members", "max_ratio", "ratio_min_size")
-
-# The dialog's fields -> the settings-file key whose environment variable
-# sets it. "storage" (folder or MinIO) is whether ``s3_endpoint`` is set.
-FIELD_KEYS: dict[str, str] = {
-    "storage": "s3_endpoint",
-    "data_dir": "data_dir",
-    "store_dir": "store_dir",
-    "user_name": "user_name",
-    "s3_endpoint": "s3_endpoint",
-    "s3_bucket": "s3_bucket",
-    "s3_access_key": "s3_access_key",
-    "s3_secret_key": "s3_secret_key",
-    "s3_region": "s3_region",
-    "ingest_workers": "ingest_workers",
-    "extra_extensions": "extra_extensions",
-    **{name: f"{LIMITS}.{name}" for name in LIMIT_FIELDS},
-}
-
-# Secret keys typed on a computer with no keyring, by access key: kept for
-# the life of the process (never on disk), so reopening Settings and saving
-# again does not lose them.
-_SESSION_SECRETS: dict[str, str] = {}
-
-NO_KEYRING_NOTE = (
-    "This computer has no keyring to keep the secret key in: a key typed here is "
-    f"used until VeriPost closes. To keep it, set the {SECRET_KEY_ENV} environment variable."
-)
-
-
-def env_override(field: str) -> str | None:
-    """The environment variable that sets the dialog's ``field``, or None."""
-    return env_variable_for(FIELD_KEYS[field])
 
 
 class SettingsDialog(QDialog):
@@ -126,7 +90,10 @@ class SettingsDialog(QDialog):
         *,
         thread_pool: QThreadPool | None = None,
         check_timeout_s: float = 5.0,
+        secret_keys: SecretKeys | None = None,
     ) -> None:
+        """``secret_keys``: where typed secret keys go; the window passes its
+        own, so a key kept for the session (no keyring) outlives the dialog."""
         super().__init__(parent)
         self.setObjectName(OBJECT_NAME)
         self.setWindowTitle("Settings")
@@ -136,13 +103,12 @@ class SettingsDialog(QDialog):
         self._check_timeout_s = check_timeout_s
         self._check_worker: ConnectionCheckWorker | None = None
         self._last_error: UserError | None = None
-        self._keyring = keyring_available()
+        self._secret_keys = secret_keys if secret_keys is not None else SecretKeys()
+        self._keyring = self._secret_keys.has_keyring()
         self.settings_file = config_file_path()
 
-        effective, self._file_problem = _effective_or_defaults()
-        self._extra_unknown = tuple(
-            e for e in effective.extra_extensions if e not in {t[0] for t in EXTRA_TYPES}
-        )
+        effective, self._file_problem = effective_or_defaults()
+        self._extra_unknown = unlisted_extensions(effective.extra_extensions)
 
         self._build(effective)
         self._lock_environment_fields()
@@ -254,7 +220,7 @@ class SettingsDialog(QDialog):
         self.secret_key_edit.setEchoMode(QLineEdit.EchoMode.Password)
         if effective.s3_secret_key is not None:
             self.secret_key_edit.setPlaceholderText("(saved; leave empty to keep it)")
-        elif (effective.s3_access_key or "") in _SESSION_SECRETS:
+        elif self._secret_keys.kept(effective.s3_access_key) is not None:
             self.secret_key_edit.setPlaceholderText(
                 "(kept for this session; leave empty to keep it)"
             )
@@ -383,13 +349,10 @@ class SettingsDialog(QDialog):
             "max_ratio": [self.max_ratio_spin],
             "ratio_min_size": [self.ratio_min_spin],
         }
-        self._locked: set[str] = set()
-        for field, targets in widgets.items():
+        self._locked = locked_fields()
+        for field in self._locked:
             variable = env_override(field)
-            if variable is None:
-                continue
-            self._locked.add(field)
-            for widget in targets:
+            for widget in widgets[field]:
                 widget.setToolTip(
                     f"Set by {variable}: change that environment variable to change it"
                 )
@@ -411,11 +374,11 @@ class SettingsDialog(QDialog):
         self.keyring_note.setEnabled(uses_s3)
 
     def _update_local_label(self, *_: object) -> None:
-        folder = self.data_dir_edit.text().strip()
-        store = self.store_dir_edit.text().strip()
-        bucket = self.bucket_edit.text().strip()
-        root = Path(store) if store else (Path(folder) / "objects" if folder else None)
-        self.local_label.setText(str(root / bucket) if root is not None and bucket else "")
+        self.local_label.setText(
+            local_store_text(
+                self.data_dir_edit.text(), self.store_dir_edit.text(), self.bucket_edit.text()
+            )
+        )
 
     def _choose_data_dir(self) -> None:
         chosen = QFileDialog.getExistingDirectory(
@@ -435,41 +398,32 @@ class SettingsDialog(QDialog):
     @property
     def locked_fields(self) -> frozenset[str]:
         """Fields the environment sets (shown read-only, never saved)."""
-        return frozenset(self._locked)
+        return self._locked
+
+    def form_entries(self) -> FormEntries:
+        """What the form holds, as plain values."""
+        ticked = tuple(e for e, check in self.extra_checks.items() if check.isChecked())
+        return FormEntries(
+            uses_s3=self.s3_radio.isChecked(),
+            endpoint=self.endpoint_edit.text(),
+            data_dir=self.data_dir_edit.text(),
+            store_dir=self.store_dir_edit.text(),
+            user_name=self.user_name_edit.text(),
+            bucket=self.bucket_edit.text(),
+            access_key=self.access_key_edit.text(),
+            region=self.region_edit.text(),
+            ingest_workers=self.workers_spin.value(),
+            extra_extensions=ticked + self._extra_unknown,
+            max_total_mib=self.max_total_spin.value(),
+            max_members=self.max_members_spin.value(),
+            max_ratio=self.max_ratio_spin.value(),
+            ratio_min_kib=self.ratio_min_spin.value(),
+        )
 
     def form_values(self) -> dict[str, Any]:
-        """The form as settings-file values (``limits`` a table); ``None``
-        means "no such line": the default applies (the folder store for
-        ``s3_endpoint``, objects/ in the data folder for ``store_dir``).
-        Fields the environment sets are left out."""
-        extra = tuple(e for e, check in self.extra_checks.items() if check.isChecked())
-        data_dir = self.data_dir_edit.text().strip()
-        store_dir = self.store_dir_edit.text().strip()
-        values: dict[str, Any] = {
-            "s3_endpoint": self.endpoint_edit.text().strip() if self.s3_radio.isChecked() else None,
-            "data_dir": data_dir or None,
-            "store_dir": store_dir or None,
-            # The login name is the default: no line for it, so it follows the login.
-            "user_name": _unless_default(self.user_name_edit.text().strip(), default_user_name()),
-            "s3_bucket": self.bucket_edit.text().strip(),
-            "s3_access_key": self.access_key_edit.text().strip() or None,
-            "s3_region": self.region_edit.text().strip(),
-            "ingest_workers": self.workers_spin.value(),
-            "extra_extensions": list(extra + self._extra_unknown),
-        }
-        limits: dict[str, Any] = {
-            "max_total_uncompressed": self.max_total_spin.value() * MIB,
-            "max_members": self.max_members_spin.value(),
-            "max_ratio": self.max_ratio_spin.value(),
-            "ratio_min_size": self.ratio_min_spin.value() * KIB,
-        }
-        for field in self._locked:
-            key = FIELD_KEYS[field]
-            values.pop(key, None)
-            limits.pop(field, None)
-        if limits:
-            values[LIMITS] = limits
-        return values
+        """The form as settings-file values (``settings_form_rules.file_values``);
+        fields the environment sets are left out."""
+        return file_values(self.form_entries(), self._locked)
 
     def typed_secret(self) -> str | None:
         if "s3_secret_key" in self._locked:
@@ -480,26 +434,13 @@ class SettingsDialog(QDialog):
         """The settings the form describes (environment still winning), with
         the typed secret if there is one. Raises ``VeriPostError`` if invalid."""
         values = self.form_values()
-        if "data_dir" not in self._locked and values.get("data_dir") is None:
-            raise VeriPostError(
-                ErrorCode.INVALID_SETTINGS,
-                "Choose the data folder: VeriPost keeps its catalog there.",
-            )
-        if (
-            "storage" not in self._locked
-            and self.s3_radio.isChecked()
-            and not values.get("s3_endpoint")
-        ):
-            raise VeriPostError(
-                ErrorCode.INVALID_SETTINGS,
-                "Enter the address of the MinIO / S3 server, e.g. http://127.0.0.1:9000.",
-            )
+        refuse_unusable(values, self._locked, self.s3_radio.isChecked())
         # Keyword arguments beat the environment and the file; the locked
         # fields are not among them, so the environment still wins there.
         overrides = dict(values)
         # Typed now, or typed earlier this session on a computer with no keyring.
         # Without either, load_settings takes it from the environment or keyring.
-        secret = self.typed_secret() or _SESSION_SECRETS.get(self.access_key_edit.text().strip())
+        secret = self.typed_secret() or self._secret_keys.kept(self.access_key_edit.text().strip())
         if secret is not None:
             overrides["s3_secret_key"] = SecretStr(secret)
         # While the file cannot be read the form is checked without it; saving
@@ -583,41 +524,14 @@ class SettingsDialog(QDialog):
             log.warning("settings not saved: %s", exc)
             show_error(self, as_user_error(exc), title="Settings not saved")
             return
-        session_secret = _SESSION_SECRETS.get(settings.s3_access_key or "")
-        if settings.s3_secret_key is None and session_secret is not None:
-            settings = settings.model_copy(update={"s3_secret_key": SecretStr(session_secret)})
-        self.settingsSaved.emit(settings)
+        self.settingsSaved.emit(self._secret_keys.fill_in(settings))
         self.accept()
 
     def _store_secret(self) -> None:
         secret = self.typed_secret()
         if secret is None or not self.s3_radio.isChecked():
             return
-        access_key = self.access_key_edit.text().strip()
-        if not self._keyring:
-            _SESSION_SECRETS[access_key] = secret
-            return
-        if not access_key:
-            raise VeriPostError(
-                ErrorCode.INVALID_SETTINGS,
-                "Enter the access key the secret key belongs to.",
-            )
-        save_secret(access_key, secret)
-
-
-def _effective_or_defaults() -> tuple[Settings, UserError | None]:
-    """What to show: the effective settings, or (if the settings file cannot be
-    used) the environment and defaults with the problem, so the dialog can be
-    used to repair it."""
-    try:
-        return load_settings(), None
-    except VeriPostError as exc:
-        log.warning("showing defaults in Settings: %s", exc)
-        return settings_without_file(), exc.error
-
-
-def _unless_default(value: str, default: str) -> str | None:
-    return None if not value or value == default else value
+        self._secret_keys.save(self.access_key_edit.text().strip(), secret)
 
 
 def _row(parent: QWidget, edit: QLineEdit, button: QPushButton) -> QWidget:
