@@ -33,7 +33,6 @@ from PySide6.QtCore import QEventLoop, QTimer, qVersion
 from PySide6.QtGui import QGuiApplication
 
 from veripost_desktop import __version__
-from veripost_desktop.app import create_main_window, ensure_application
 from veripost_desktop.core.catalog import Catalog, PackageRecord, PackageStatus
 from veripost_desktop.core.catalog.database import current_revision, head_revision
 from veripost_desktop.core.config import Settings
@@ -41,6 +40,7 @@ from veripost_desktop.core.downloads import download_file
 from veripost_desktop.core.errors import as_user_error
 from veripost_desktop.core.ingestion.parse_pool import parse_pool
 from veripost_desktop.gui import icons
+from veripost_desktop.gui.application import create_main_window, ensure_application
 
 SAMPLE_PACKAGE = "SCL-SW-GRBL-1_1"
 DEFAULT_TIMEOUT_S = 60.0

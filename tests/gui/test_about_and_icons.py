@@ -15,9 +15,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import ShownBox
-from veripost_desktop import __version__, app
+from veripost_desktop import __version__
 from veripost_desktop.gui import icons
 from veripost_desktop.gui.about_dialog import about_box, show_about
+from veripost_desktop.gui.application import dress_application, ensure_application
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -154,21 +155,21 @@ def test_a_missing_svg_falls_back_to_a_standard_icon(
 def test_the_application_gets_the_app_icon_and_keeps_a_native_style(
     qtbot: QtBot, fresh_icons: None
 ) -> None:
-    application = app.ensure_application()
+    application = ensure_application()
     style = application.style().name()
     application.setWindowIcon(QIcon())
-    app.dress_application(application)
+    dress_application(application)
     assert not application.windowIcon().isNull()
     assert QSize(256, 256) in application.windowIcon().availableSizes()
     assert application.style().name() == style  # nothing forced when a native style exists
 
 
 def test_the_legacy_windows_style_is_replaced_by_fusion(qtbot: QtBot) -> None:
-    application = app.ensure_application()
+    application = ensure_application()
     before = application.style().name()
     try:
         application.setStyle("Windows")
-        app.dress_application(application)
+        dress_application(application)
         assert application.style().name().casefold() == "fusion"
     finally:
         application.setStyle(before)
