@@ -134,7 +134,7 @@ def test_a_drop_larger_than_a_slice_still_gives_one_dialog(
     shown_boxes: list[ShownBox],
 ) -> None:
     # The drop is added a slice at a time; its refusals still come together.
-    from veripost_desktop.gui.ingestion_controller import DROP_SLICE
+    from veripost_desktop.gui.drop_intake import DROP_SLICE
 
     window = open_window(local_settings)
     bad = [not_a_zip(tmp_path / f"bad-{i:02d}.zip") for i in range(DROP_SLICE + 5)]

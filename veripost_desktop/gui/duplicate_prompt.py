@@ -7,8 +7,8 @@ from enum import Enum
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from veripost_desktop.gui.duplicate_check import DuplicateMatch
 from veripost_desktop.gui.formatting import local_time
-from veripost_desktop.gui.ingestion_controller import DuplicateMatch
 
 OBJECT_NAME = "duplicatePrompt"
 

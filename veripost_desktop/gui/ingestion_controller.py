@@ -1,31 +1,23 @@
 """From dropped files to rows that move to ``ready`` or ``error``.
 
-Lives in the GUI thread. It checks each file at once (central directory
-only), registers accepted ZIPs as ``pending`` rows, runs each ingestion on
-its own worker in the thread pool and turns the workers' queued signals into
+Lives in the GUI thread. A drop goes through ``drop_intake.py`` (each file
+checked at once, a slice per turn of the event loop) and, for a ZIP that may
+already be listed, ``duplicate_check.py`` (hashed on a worker). This module
+registers the accepted ZIPs as ``pending`` rows, runs each ingestion on its
+own worker in the thread pool and turns the workers' queued signals into
 single-row model updates. Retry and cancel of an ingestion live here too.
-
-Duplicates: a ZIP can only hold the same bytes as a package already listed
-if it has the same number of files and the same total size (both known from
-the central directory at drop time, and stored on every package). Such a
-"candidate" is hashed on a worker (``pipeline.find_duplicates``) before it
-gets a row; everything else, by far the common case, is registered and shown
-as ``pending`` at once. When a drop's hashes are all in, the duplicates of
-that drop are reported together (``duplicates_found``), so the window asks
-one question per drop.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 
 from veripost_desktop.core.catalog import PackageRecord, PackageStatus
 from veripost_desktop.core.errors import ErrorCode, UserError, as_user_error
@@ -34,6 +26,8 @@ from veripost_desktop.core.ingestion.reingest import prepare_retry
 from veripost_desktop.core.services import Services
 from veripost_desktop.core.zip_validation import ValidationResult
 from veripost_desktop.gui.core_call_runner import CoreCallRunner
+from veripost_desktop.gui.drop_intake import CheckedDrop, DropIntake
+from veripost_desktop.gui.duplicate_check import DuplicateCheck, DuplicateMatch, listed_shapes
 from veripost_desktop.gui.error_dialog import Refusal
 from veripost_desktop.gui.ingest_worker import IngestWorker, IngestWorkerSignals
 from veripost_desktop.gui.package_table_model import PackageTableModel
@@ -55,49 +49,11 @@ CANCELLED = UserError(
 
 _QUEUED = Qt.ConnectionType.QueuedConnection
 
-# Files of a drop checked and registered per turn of the event loop: about
-# 0.5 ms of checking and 0.4 ms of registering each, so a slice keeps the
-# window's longest pause near 25 ms however many files are dropped.
-DROP_SLICE = 25
-# Between slices. Not 0: zero timers chained one after another ran ahead of
-# the timers already due and of painting (a 200-ZIP drop froze the window
-# for 110 ms); 1 ms puts the next slice behind whatever is due.
-SLICE_PAUSE_MS = 1
-
-
-@dataclass(frozen=True)
-class DuplicateMatch:
-    """A dropped ZIP whose content is already in the catalog."""
-
-    path: Path
-    validation: ValidationResult
-    existing: tuple[PackageRecord, ...]  # oldest first
-
 
 @dataclass(frozen=True)
 class RetryFailure:
     package: PackageRecord
     error: UserError
-
-
-@dataclass
-class _DropCheck:
-    """The duplicate checks of one drop that are still out."""
-
-    waiting: int
-    matches: list[DuplicateMatch] = field(default_factory=list)
-    refusals: list[Refusal] = field(default_factory=list)
-
-
-@dataclass(eq=False)  # one drop is itself: removed from the list by identity
-class _Drop:
-    """The files of one drop not yet checked, and what the checked ones gave."""
-
-    waiting: deque[Path]
-    known_shapes: set[tuple[int, int]]  # of the packages listed when the drop came
-    refusals: list[Refusal] = field(default_factory=list)
-    candidates: list[ValidationResult] = field(default_factory=list)
-    sliced: bool = False  # went on after add_files returned
 
 
 @dataclass
@@ -114,13 +70,6 @@ class _Running:
     signals: IngestWorkerSignals
 
 
-def _find_duplicates(
-    pipeline: IngestionPipeline, path: Path, _progress: Callable[[int, int], None]
-) -> list[PackageRecord]:
-    # Hashes the whole ZIP: a worker's job.
-    return pipeline.find_duplicates(path)
-
-
 def _prepare_retry(
     pipeline: IngestionPipeline, package_id: str, _progress: Callable[[int, int], None]
 ) -> tuple[PackageRecord, ValidationResult]:
@@ -129,9 +78,8 @@ def _prepare_retry(
 
 
 class IngestionController(QObject):
-    #: A package's ingestion was handed to the pool (queued or running).
-    package_started = Signal(object)  # PackageRecord
-    #: The same, once for all the packages started together (one drop).
+    #: Packages whose ingestion was handed to the pool (queued or running),
+    #: once for all the packages started together (one slice of a drop).
     packages_started = Signal(object)  # list[PackageRecord]
     #: A package's ingestion ended; its row already shows the catalog's record.
     package_finished = Signal(object)  # PackageRecord
@@ -159,8 +107,12 @@ class IngestionController(QObject):
         # Read by worker threads through _should_cancel (set membership is atomic).
         self._cancel_requested: set[str] = set()
         self._preparing: set[str] = set()  # retries whose ZIP is being re-checked
-        self._checking = 0  # dropped ZIPs being hashed for the duplicate check
-        self._drops: list[_Drop] = []  # drops with files not checked yet (large ones go in slices)
+        self._intake = DropIntake(
+            self, self._check_file, self._register_and_start_many, self._on_drop_checked
+        )
+        self._duplicates = DuplicateCheck(
+            self._calls, self._register_and_start, self._on_duplicates_checked
+        )
 
     @property
     def thread_pool(self) -> QThreadPool:
@@ -174,17 +126,12 @@ class IngestionController(QObject):
     @property
     def checking_count(self) -> int:
         """Dropped ZIPs still being compared with the catalog."""
-        return self._checking
-
-    @property
-    def dropping_count(self) -> int:
-        """Dropped files still waiting for their check (a large drop)."""
-        return sum(len(drop.waiting) for drop in self._drops)
+        return self._duplicates.count
 
     @property
     def busy(self) -> bool:
         """Anything under way: a drop, ingestions, duplicate checks or retries being prepared."""
-        return bool(self._running or self._checking or self._preparing or self._drops)
+        return bool(self._running or self._duplicates.count or self._preparing or self._intake.busy)
 
     def set_services(self, services: Services) -> None:
         """Work on other services from now on (the window reopened them). Only
@@ -225,54 +172,29 @@ class IngestionController(QObject):
         (see the module docstring); their outcome arrives through
         ``duplicates_found`` / ``late_refusals``.
         """
-        drop = _Drop(deque(Path(p) for p in paths), self._listed_shapes())
-        self._drops.append(drop)
-        self._add_slice(drop)
-        if drop.waiting:
-            return []
-        return drop.refusals
+        return self._intake.add(paths, listed_shapes(self._model.records()))
 
-    def _add_slice(self, drop: _Drop) -> None:
-        if self._closed:  # the window closed during a large drop: the rest is not added
-            drop.waiting.clear()
-            self._drops.remove(drop)
-            return
-        accepted: list[ValidationResult] = []
-        for _ in range(min(DROP_SLICE, len(drop.waiting))):
-            path = drop.waiting.popleft()
-            validation = self._services.pipeline.check(path)
-            error = validation.error
-            if error is not None:
-                log.info("refused %s: %s (%s)", path, error.code, error.detail)
-                drop.refusals.append(Refusal(path, error))
-            elif (len(validation.members), validation.total_size) in drop.known_shapes:
-                drop.candidates.append(validation)
-            else:
-                accepted.append(validation)
-        # One write transaction and one row insert per slice, not one per ZIP.
-        self._register_and_start_many(accepted, drop.refusals)
-        if drop.waiting:
-            QTimer.singleShot(SLICE_PAUSE_MS, self, partial(self._add_slice, drop))
-            drop.sliced = True
-            return
-        self._drops.remove(drop)
-        if drop.candidates:
-            self._check_duplicates(drop.candidates)
+    def _check_file(self, path: Path) -> ValidationResult:
+        return self._services.pipeline.check(path)
+
+    def _on_drop_checked(self, drop: CheckedDrop) -> None:
+        self._duplicates.start(self._services.pipeline, drop.candidates)
         if drop.sliced and drop.refusals:
             self.late_refusals.emit(list(drop.refusals))
+
+    def _on_duplicates_checked(
+        self, refusals: list[Refusal], matches: list[DuplicateMatch]
+    ) -> None:
+        if refusals:
+            self.late_refusals.emit(refusals)
+        if matches:
+            self.duplicates_found.emit(matches)
 
     def add_anyway(self, matches: Iterable[DuplicateMatch]) -> list[Refusal]:
         """Add duplicates the person chose to add again."""
         refusals: list[Refusal] = []
         self._register_and_start_many([m.validation for m in matches], refusals)
         return refusals
-
-    def _listed_shapes(self) -> set[tuple[int, int]]:
-        return {
-            (r.file_count, r.total_bytes)
-            for r in self._model.records()
-            if r.status is not PackageStatus.ERROR
-        }
 
     def _register_and_start_many(
         self, validations: list[ValidationResult], refusals: list[Refusal]
@@ -305,44 +227,6 @@ class IngestionController(QObject):
         self._model.add_package(record)
         self._start(record, validation)
 
-    def _check_duplicates(self, validations: list[ValidationResult]) -> None:
-        batch = _DropCheck(waiting=len(validations))
-        self._checking += len(validations)
-        pipeline = self._services.pipeline
-        for validation in validations:
-            self._calls.start(
-                f"duplicate check of {validation.path}",
-                partial(_find_duplicates, pipeline, validation.path),
-                partial(self._on_duplicate_checked, batch, validation),
-                partial(self._on_duplicate_check_failed, batch, validation),
-            )
-
-    def _on_duplicate_checked(
-        self, batch: _DropCheck, validation: ValidationResult, existing: list[PackageRecord]
-    ) -> None:
-        if existing:
-            log.info("%s is already in the catalog as %s", validation.path, existing[0].id)
-            batch.matches.append(DuplicateMatch(validation.path, validation, tuple(existing)))
-        else:
-            self._register_and_start(validation, batch.refusals)
-        self._duplicate_check_done(batch)
-
-    def _on_duplicate_check_failed(
-        self, batch: _DropCheck, validation: ValidationResult, error: UserError
-    ) -> None:
-        batch.refusals.append(Refusal(validation.path, error))
-        self._duplicate_check_done(batch)
-
-    def _duplicate_check_done(self, batch: _DropCheck) -> None:
-        self._checking -= 1
-        batch.waiting -= 1
-        if batch.waiting:
-            return
-        if batch.refusals:
-            self.late_refusals.emit(list(batch.refusals))
-        if batch.matches:
-            self.duplicates_found.emit(list(batch.matches))
-
     def _start(self, record: PackageRecord, validation: ValidationResult) -> None:
         self._start_many([(record, validation)])
 
@@ -360,10 +244,7 @@ class IngestionController(QObject):
             signals.failed.connect(partial(self._on_failed, record.id), _QUEUED)
             self._running[record.id] = _Running(worker, signals)
             workers.append(worker)
-        records = [record for record, _ in started]
-        for record in records:
-            self.package_started.emit(record)
-        self.packages_started.emit(records)
+        self.packages_started.emit([record for record, _ in started])
         for worker in workers:
             self._pool.start(worker)
 
@@ -504,9 +385,9 @@ class IngestionController(QObject):
             if shown is not None:
                 self.package_finished.emit(shown)
 
-    def _refresh_finished(self, package_id: str, fallback: PackageRecord | None = None) -> None:
+    def _refresh_finished(self, package_id: str) -> None:
         # The worker's record may be a moment old; the catalog has the last word.
-        fresh = self._services.catalog.find_package(package_id) or fallback
+        fresh = self._services.catalog.find_package(package_id)
         if fresh is None:
             return
         self._model.update_package(fresh)
@@ -528,5 +409,6 @@ class IngestionController(QObject):
             if not done:
                 log.error("workers did not stop within %d ms; closing anyway", cancel_ms)
         self._closed = True
+        self._intake.close()
         self._calls.close()
         return done
