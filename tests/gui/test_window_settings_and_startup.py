@@ -43,6 +43,17 @@ def leave_interrupted(settings: Settings, zip_path: Path) -> str:
     return record.id
 
 
+def drop_a_slow_package(window: MainWindow, tmp_path: Path, corpus_dir: Path) -> str:
+    """Drop a 40 MiB package (stored, one worker: it takes a while); its id."""
+    big = tmp_path / "big.zip"
+    with zipfile.ZipFile(big, "w", zipfile.ZIP_STORED) as zf:
+        zf.write(corpus_dir / "GRBL-Post" / "GRBL-Post.SRC", "BIG/BIG.SRC")
+        zf.writestr("BIG/BIG.CTL", bytes(range(256)) * (40 * 4096))
+    drop_files(window, [big])
+    (package_id,) = package_ids(window)
+    return package_id
+
+
 def open_settings_from_the_menu(qtbot: QtBot, window: MainWindow) -> SettingsDialog | None:
     edit = window.findChild(QMenu, "editMenu")
     assert edit is not None
@@ -117,11 +128,7 @@ def test_settings_do_not_open_while_ingestions_run(
     shown_boxes: list[ShownBox],
 ) -> None:
     window = open_window(Settings(data_dir=tmp_path / "data", ingest_workers=1))
-    big = tmp_path / "big.zip"
-    with zipfile.ZipFile(big, "w", zipfile.ZIP_STORED) as zf:
-        zf.write(corpus_dir / "GRBL-Post" / "GRBL-Post.SRC", "BIG/BIG.SRC")
-        zf.writestr("BIG/BIG.CTL", bytes(range(256)) * (40 * 4096))
-    drop_files(window, [big])
+    drop_a_slow_package(window, tmp_path, corpus_dir)
     assert window.ingestion.active_count == 1
     assert open_settings_from_the_menu(qtbot, window) is None
     (box,) = shown_boxes
@@ -133,6 +140,44 @@ def test_settings_do_not_open_while_ingestions_run(
     dialog = open_settings_from_the_menu(qtbot, window)
     assert dialog is not None
     dialog.reject()
+
+
+def test_settings_saved_while_work_runs_apply_when_the_window_goes_idle(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    tmp_path: Path,
+    corpus_dir: Path,
+    shown_boxes: list[ShownBox],
+) -> None:
+    window = open_window(Settings(data_dir=tmp_path / "data", ingest_workers=1))
+    old_services = window.services
+    package_id = drop_a_slow_package(window, tmp_path, corpus_dir)
+    assert window.busy()
+    idle: list[bool] = []
+    reopened: list[Services] = []
+    # Each records whether the ingestion had ended when it was told.
+    window.idle.connect(lambda: idle.append(window.ingestion.active_count == 0))
+    window.servicesReopened.connect(reopened.append)
+
+    # Saved while the ingestion runs (Settings was open before it started).
+    other = Settings(data_dir=tmp_path / "other-data")
+    window.lifecycle.apply(other)
+    assert window.services is old_services and reopened == []
+    assert window.statusBar().currentMessage() == (
+        "Settings saved; they apply when running ingestions end."
+    )
+
+    qtbot.waitUntil(lambda: bool(reopened), timeout=30_000)
+    assert idle and idle[0] is True
+    assert window.services is reopened[0] is not old_services
+    assert window.services.settings.data_dir == tmp_path / "other-data"
+    # The package finished on the old services before they closed.
+    before = open_services(Settings(data_dir=tmp_path / "data"), settle=False)
+    try:
+        assert before.catalog.get_package(package_id).status is PackageStatus.READY
+    finally:
+        before.close()
+    assert not shown_boxes
 
 
 def test_start_up_settles_interrupted_ingestions_on_a_worker(

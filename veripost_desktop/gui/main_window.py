@@ -43,6 +43,7 @@ from veripost_desktop.gui.error_dialog import Refusal, package_error, show_error
 from veripost_desktop.gui.file_actions import FileActions
 from veripost_desktop.gui.file_table_model import FileTableModel
 from veripost_desktop.gui.formatting import storage_location_text
+from veripost_desktop.gui.idle_watch import IdleWatch
 from veripost_desktop.gui.ingestion_controller import DuplicateMatch, IngestionController
 from veripost_desktop.gui.maintenance_controller import MaintenanceController
 from veripost_desktop.gui.package_actions import PackageActions
@@ -52,7 +53,7 @@ from veripost_desktop.gui.package_search_bar import PackageSearchBar
 from veripost_desktop.gui.package_table_model import PackageTableModel
 from veripost_desktop.gui.package_zip_export import PackageZipExport
 from veripost_desktop.gui.search_panel import SearchDock
-from veripost_desktop.gui.services_lifecycle import ServicesLifecycle
+from veripost_desktop.gui.services_lifecycle import ServicesLifecycle, settled_text
 from veripost_desktop.gui.settings_persistence import app_qsettings
 from veripost_desktop.gui.source_viewers import SourceViewers
 from veripost_desktop.gui.table_views import file_table_view, package_table_view
@@ -80,6 +81,8 @@ class MainWindow(QMainWindow):
     startupSettled = Signal(list)  # list[PackageRecord]
     #: Settings were saved and the window now runs on these services.
     servicesReopened = Signal(object)  # Services
+    #: The last running work ended: ``busy()`` is false again.
+    idle = Signal()
 
     def __init__(
         self,
@@ -106,7 +109,7 @@ class MainWindow(QMainWindow):
         self.downloads = DownloadController(services, pool, self.ingestion.stop_requested, self)
         self.maintenance = MaintenanceController(services, self.package_model, pool, self)
         self.source_viewers = SourceViewers(services, pool, self)
-        self.lifecycle = ServicesLifecycle(self, pool, self._qsettings)
+        self.lifecycle = ServicesLifecycle(self, pool, self)
         self.team_refresh = TeamRefresh(
             lambda: self._services, self.package_model, pool, self.show_status, self
         )
@@ -227,8 +230,13 @@ class MainWindow(QMainWindow):
         """A passing status-bar message."""
         self.statusBar().showMessage(text, STATUS_MESSAGE_MS)
 
+    def ingesting(self) -> bool:
+        """Ingestions, or the checks before them, under way."""
+        return self.ingestion.busy
+
     def busy(self) -> bool:
-        """Work under way that holds on to the current services."""
+        """Work under way that holds on to the current services (``idle``
+        says when it has all ended)."""
         return (
             self.ingestion.busy
             or self.maintenance.active_count > 0
@@ -279,6 +287,9 @@ class MainWindow(QMainWindow):
         self.lifecycle.settled.connect(self._on_settled)
         self.team_refresh.packagesRead.connect(self._on_packages_read)
         self.lifecycle.reopened.connect(self.servicesReopened)
+        self._idle_watch = IdleWatch(self.busy, self)
+        self._idle_watch.idle.connect(self.idle)
+        self.idle.connect(self.lifecycle.apply_pending)
 
     # ---- start-up and services ---------------------------------------------
 
@@ -290,6 +301,10 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self.lifecycle.settle)
 
     def _on_settled(self, records: list[PackageRecord]) -> None:
+        for record in records:
+            self.package_model.update_package(record)
+        if records:  # stays until the next message: the rows say Retry
+            self.statusBar().showMessage(settled_text(records))
         self.package_actions.update_state()
         if self.settled_at_start is None:
             self.settled_at_start = records

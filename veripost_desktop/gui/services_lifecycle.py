@@ -8,16 +8,20 @@ storage"), and settings saved while something started meanwhile (a duplicate
 check ending, say) wait until it has ended. New services are opened before
 the old ones close, so a store that cannot be opened leaves the window
 working on the old one.
+
+It knows the window only through ``ServicesHost`` (its services, whether it
+is busy, switching services, a status line); the window calls
+``apply_pending`` when its last running work ends (``MainWindow.idle``).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from PySide6.QtCore import QObject, QSettings, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from veripost_desktop.core.catalog import PackageRecord
 from veripost_desktop.core.config import Settings
@@ -26,10 +30,8 @@ from veripost_desktop.core.ingestion.interrupted_jobs import settle_interrupted
 from veripost_desktop.core.services import Services, open_services
 from veripost_desktop.gui.core_call_runner import CoreCallRunner
 from veripost_desktop.gui.error_dialog import show_error
+from veripost_desktop.gui.secret_key_saving import SecretKeys
 from veripost_desktop.gui.settings_dialog import SettingsDialog
-
-if TYPE_CHECKING:
-    from veripost_desktop.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,6 @@ OTHER_WORK_TEXT = (
 BUSY_NOTICE = "settingsBusy"
 # Settle before anything queued: new work waits for it anyway (one pool).
 SETTLE_PRIORITY = 20
-PENDING_POLL_MS = 250
 
 
 def settled_text(records: list[PackageRecord]) -> str:
@@ -52,23 +53,44 @@ def _settle(services: Services, _progress: Callable[[int, int], None]) -> list[P
     return settle_interrupted(services.catalog, services.store, services.lease)
 
 
+class ServicesHost(Protocol):
+    """What the lifecycle needs of the window, and no more."""
+
+    @property
+    def services(self) -> Services: ...
+
+    def busy(self) -> bool:
+        """Work under way that holds on to the current services."""
+        ...
+
+    def ingesting(self) -> bool:
+        """Ingestions (or the checks before them) under way."""
+        ...
+
+    def use_services(self, services: Services) -> None:
+        """Run on ``services`` from now on; called only while nothing runs."""
+        ...
+
+    def show_status(self, text: str) -> None: ...
+
+
 class ServicesLifecycle(QObject):
     #: A settle ended (start-up or after a reopen): the packages it marked failed.
     settled = Signal(list)
     #: The window now runs on new services (Settings were saved).
     reopened = Signal(object)  # Services
 
-    def __init__(self, window: MainWindow, pool: QThreadPool, qsettings: QSettings) -> None:
-        super().__init__(window)
-        self._window = window
+    def __init__(self, host: ServicesHost, pool: QThreadPool, parent: QWidget) -> None:
+        """``parent``: the window Settings and its messages open over."""
+        super().__init__(parent)
+        self._host = host
+        self._parent = parent
         self._calls = CoreCallRunner(pool, self)
-        self._qsettings = qsettings
         self._settling = False
         self._pending: Settings | None = None
         self._dialog: SettingsDialog | None = None
-        self._poll = QTimer(self)
-        self._poll.setInterval(PENDING_POLL_MS)
-        self._poll.timeout.connect(self._apply_pending)
+        # Secret keys typed this session on a computer with no keyring.
+        self._secret_keys = SecretKeys()
 
     @property
     def settling(self) -> bool:
@@ -80,7 +102,7 @@ class ServicesLifecycle(QObject):
         return self._dialog
 
     def close(self) -> None:
-        self._poll.stop()
+        self._pending = None
         self._calls.close()
 
     # ---- settling --------------------------------------------------------
@@ -90,7 +112,7 @@ class ServicesLifecycle(QObject):
         if self._settling:
             return
         self._settling = True
-        services = self._window.services
+        services = self._host.services
         self._calls.start(
             "settling interrupted ingestions",
             lambda progress: _settle(services, progress),
@@ -101,24 +123,22 @@ class ServicesLifecycle(QObject):
 
     def _on_settled(self, records: list[PackageRecord]) -> None:
         self._settling = False
-        for record in records:
-            self._window.package_model.update_package(record)
-        if records:
-            self._window.statusBar().showMessage(settled_text(records))
         self.settled.emit(list(records))
+        self.apply_pending()
 
     def _on_settle_failed(self, error: UserError) -> None:
         self._settling = False
         log.error("could not settle interrupted packages: %s (%s)", error.code, error.detail)
-        self._window.show_status(
+        self._host.show_status(
             f"Interrupted ingestions could not be checked: {error.message} ({error.code})"
         )
         self.settled.emit([])
+        self.apply_pending()
 
     # ---- settings ----------------------------------------------------------
 
     def busy(self) -> bool:
-        return self._settling or self._window.busy()
+        return self._settling or self._host.busy()
 
     def open_settings(self) -> SettingsDialog | None:
         """Show Settings (not modal to the app: its Test connection runs on a
@@ -130,7 +150,7 @@ class ServicesLifecycle(QObject):
         if self.busy():
             self._tell_busy()
             return None
-        dialog = SettingsDialog(self._window)
+        dialog = SettingsDialog(self._parent, secret_keys=self._secret_keys)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.settingsSaved.connect(self.apply)
         dialog.finished.connect(self._on_dialog_finished)
@@ -142,11 +162,11 @@ class ServicesLifecycle(QObject):
         self._dialog = None
 
     def _tell_busy(self) -> None:
-        box = QMessageBox(self._window)
+        box = QMessageBox(self._parent)
         box.setObjectName(BUSY_NOTICE)
         box.setIcon(QMessageBox.Icon.Information)
         box.setWindowTitle("Settings")
-        box.setText(BUSY_TEXT if self._window.ingestion.busy else OTHER_WORK_TEXT)
+        box.setText(BUSY_TEXT if self._host.ingesting() else OTHER_WORK_TEXT)
         box.setStandardButtons(QMessageBox.StandardButton.Ok)
         try:
             box.exec()
@@ -157,36 +177,34 @@ class ServicesLifecycle(QObject):
         """Run on ``settings`` from now on: at once, or when the work under way ends."""
         if self.busy():
             self._pending = settings
-            self._window.show_status("Settings saved; they apply when running ingestions end.")
-            self._poll.start()
+            self._host.show_status("Settings saved; they apply when running ingestions end.")
             return
         self._reopen(settings)
 
-    def _apply_pending(self) -> None:
-        if self._pending is None:
-            self._poll.stop()
-        elif not self.busy():
-            self._poll.stop()
+    def apply_pending(self) -> None:
+        """Settings saved while work ran: apply them now that it has ended
+        (the window's ``idle``, or a settle ending)."""
+        if self._pending is not None and not self.busy():
             settings, self._pending = self._pending, None
             self._reopen(settings)
 
     def _reopen(self, settings: Settings) -> None:
-        old = self._window.services
+        old = self._host.services
         try:
             new = open_services(settings, settle=False)
         except Exception as exc:  # noqa: BLE001 - shown; the window keeps the old store
             log.exception("could not open the new settings' services")
             show_error(
-                self._window,
+                self._parent,
                 as_user_error(exc),
                 title="Settings not applied",
                 subject=f"VeriPost keeps using {old.store.description} until it can open "
                 "the new storage.",
             )
             return
-        self._window.use_services(new)
+        self._host.use_services(new)
         old.close()
         log.info("services reopened: %s", new.store.description)
-        self._window.show_status(f"Now using {new.store.description}")
+        self._host.show_status(f"Now using {new.store.description}")
         self.reopened.emit(new)
         self.settle()
