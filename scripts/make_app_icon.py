@@ -21,7 +21,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from veripost_desktop.gui.icons import render_svg_image  # noqa: E402
+from veripost_desktop.gui.widgets.icons import render_svg_image  # noqa: E402
 
 SIZES = (16, 20, 24, 32, 40, 48, 64, 128, 256)
 

@@ -41,7 +41,7 @@ def test_resources_are_declared_as_package_data() -> None:
     assert "sample_package/LICENSE" in shipped
     assert "sample_package/SCL-SW-GRBL-1_1/SCL-SW-GRBL-1_1.SRC" in shipped
     # Every icon the window draws ships with it.
-    from veripost_desktop.gui.icons import ICON_NAMES
+    from veripost_desktop.gui.widgets.icons import ICON_NAMES
 
     assert {f"icons/{name}.svg" for name in ICON_NAMES} <= shipped
 

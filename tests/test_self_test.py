@@ -14,7 +14,7 @@ import pytest
 
 from tests.gui.conftest import closed_port
 from veripost_desktop import self_test
-from veripost_desktop.gui import icons
+from veripost_desktop.gui.widgets import icons
 
 SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "sample_package"
 
@@ -44,7 +44,7 @@ def test_self_test_passes_and_reports(tmp_path: Path) -> None:
     out = result.stdout
     assert "VeriPost Desktop" in out and "self-test" in out
     assert "Qt platform offscreen" in out
-    from veripost_desktop.gui.icons import ICON_NAMES
+    from veripost_desktop.gui.widgets.icons import ICON_NAMES
 
     assert f"ok    icons drawn from SVG ({len(ICON_NAMES)})" in out
     assert "ok    sample ingested: ready" in out

@@ -1,5 +1,5 @@
 """The ``veripost`` GUI entry point: settings -> services -> main window
-(``gui/application.py``), or ``--self-test`` (``self_test.py``)."""
+(``gui/window/application.py``), or ``--self-test`` (``self_test.py``)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from veripost_desktop import __version__
 from veripost_desktop.core.config import Settings
 from veripost_desktop.core.errors import as_user_error
 from veripost_desktop.core.logging_setup import RedactSecrets, configure_logging
-from veripost_desktop.gui.application import (
+from veripost_desktop.gui.widgets.error_dialog import show_error
+from veripost_desktop.gui.window.application import (
     create_main_window,
     ensure_application,
     startup_settings,
 )
-from veripost_desktop.gui.error_dialog import show_error
 from veripost_desktop.self_test import run_self_test
 
 log = logging.getLogger(__name__)

@@ -39,8 +39,8 @@ from veripost_desktop.core.config import Settings
 from veripost_desktop.core.downloads import download_file
 from veripost_desktop.core.errors import as_user_error
 from veripost_desktop.core.ingestion.parse_pool import parse_pool
-from veripost_desktop.gui import icons
-from veripost_desktop.gui.application import create_main_window, ensure_application
+from veripost_desktop.gui.widgets import icons
+from veripost_desktop.gui.window.application import create_main_window, ensure_application
 
 SAMPLE_PACKAGE = "SCL-SW-GRBL-1_1"
 DEFAULT_TIMEOUT_S = 60.0

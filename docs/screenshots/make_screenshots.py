@@ -61,10 +61,10 @@ from PySide6.QtWidgets import QApplication, QPushButton  # noqa: E402
 from veripost_desktop.app import create_main_window, ensure_application  # noqa: E402
 from veripost_desktop.core.config import Settings  # noqa: E402
 from veripost_desktop.core.services import open_services  # noqa: E402
-from veripost_desktop.gui.drop_rules import explain_folder  # noqa: E402
-from veripost_desktop.gui.error_dialog import Refusal, refusal_box  # noqa: E402
-from veripost_desktop.gui.main_window import MainWindow  # noqa: E402
-from veripost_desktop.gui.section_outline_model import SectionRecordRole  # noqa: E402
+from veripost_desktop.gui.drops.drop_rules import explain_folder  # noqa: E402
+from veripost_desktop.gui.source.section_outline_model import SectionRecordRole  # noqa: E402
+from veripost_desktop.gui.widgets.error_dialog import Refusal, refusal_box  # noqa: E402
+from veripost_desktop.gui.window.main_window import MainWindow  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]

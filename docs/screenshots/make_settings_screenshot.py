@@ -28,7 +28,7 @@ for _name in list(os.environ):
 
 from veripost_desktop.app import ensure_application  # noqa: E402
 from veripost_desktop.core.settings_file import write_settings_file  # noqa: E402
-from veripost_desktop.gui.settings_dialog import SettingsDialog  # noqa: E402
+from veripost_desktop.gui.settings.settings_dialog import SettingsDialog  # noqa: E402
 
 
 def main() -> int:

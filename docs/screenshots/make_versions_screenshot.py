@@ -33,8 +33,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 from veripost_desktop.app import create_main_window, ensure_application  # noqa: E402
 from veripost_desktop.core.config import Settings  # noqa: E402
 from veripost_desktop.core.services import open_services  # noqa: E402
-from veripost_desktop.gui.main_window import MainWindow  # noqa: E402
 from veripost_desktop.gui.versions.version_question import OBJECT_NAME  # noqa: E402
+from veripost_desktop.gui.window.main_window import MainWindow  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]

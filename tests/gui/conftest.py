@@ -24,9 +24,9 @@ from veripost_desktop.app import create_main_window
 from veripost_desktop.core.catalog import PackageRecord, PackageStatus
 from veripost_desktop.core.config import Settings
 from veripost_desktop.core.services import open_services
-from veripost_desktop.gui import file_table_model as files
-from veripost_desktop.gui import package_table_model as packages
-from veripost_desktop.gui.main_window import MainWindow
+from veripost_desktop.gui.files import file_table_model as files
+from veripost_desktop.gui.packages import package_table_model as packages
+from veripost_desktop.gui.window.main_window import MainWindow
 
 INGEST_TIMEOUT_MS = 20_000
 

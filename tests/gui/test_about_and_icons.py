@@ -16,9 +16,9 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import ShownBox
 from veripost_desktop import __version__
-from veripost_desktop.gui import icons
-from veripost_desktop.gui.about_dialog import about_box, show_about
-from veripost_desktop.gui.application import dress_application, ensure_application
+from veripost_desktop.gui.widgets import icons
+from veripost_desktop.gui.window.about_dialog import about_box, show_about
+from veripost_desktop.gui.window.application import dress_application, ensure_application
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -17,8 +17,8 @@ from tests.gui.conftest import ShownBox
 from veripost_desktop import __version__, app
 from veripost_desktop.app import create_main_window
 from veripost_desktop.core.config import Settings
-from veripost_desktop.gui.drop_area import DropArea
-from veripost_desktop.gui.main_window import MainWindow
+from veripost_desktop.gui.drops.drop_area import DropArea
+from veripost_desktop.gui.window.main_window import MainWindow
 
 
 def test_create_main_window_reads_the_environment(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QThreadPool, QTimer
-from PySide6.QtGui import QFontInfo
+from PySide6.QtGui import QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QPlainTextEdit
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -24,8 +24,8 @@ from veripost_desktop.gui.compare import sections_model as sections
 from veripost_desktop.gui.compare.line_diff import RowKind
 from veripost_desktop.gui.compare.section_view import needs_worker
 from veripost_desktop.gui.compare.window import CompareWindow
-from veripost_desktop.gui.core_call_runner import CoreCallRunner
-from veripost_desktop.gui.main_window import MainWindow
+from veripost_desktop.gui.window.main_window import MainWindow
+from veripost_desktop.gui.workers.core_call_runner import CoreCallRunner
 
 
 class Folder:
@@ -162,7 +162,9 @@ def test_the_bodies_show_side_by_side_with_changed_lines_and_characters_marked(
     assert change is not None and change.name == "START_OF_TAPE"
     a, b = view.a_editor, view.b_editor
     assert isinstance(a, QPlainTextEdit) and a.isReadOnly() and b.isReadOnly()
-    assert QFontInfo(a.font()).fixedPitch()
+    # The system's fixed-width font, as the source viewer (whatever it reports of itself).
+    fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    assert QFontInfo(a.font()).family() == QFontInfo(fixed).family()
     # Rows line up one for one: the same number on each side.
     assert a.document().blockCount() == b.document().blockCount() == len(view.alignment.rows)
     assert a.toPlainText().splitlines()[0] == change.a_body[0]

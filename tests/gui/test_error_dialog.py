@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import ShownBox
 from veripost_desktop.core.errors import UserError
-from veripost_desktop.gui.error_dialog import Refusal, error_box, refusal_box, show_error
+from veripost_desktop.gui.widgets.error_dialog import Refusal, error_box, refusal_box, show_error
 
 NOT_A_ZIP = UserError("not_a_zip", "This file is not a ZIP archive.", "bad magic 'hell'")
 BAD_EXT = UserError(

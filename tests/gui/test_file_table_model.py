@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 
 from veripost_desktop.core.catalog import FileRecord
-from veripost_desktop.gui.file_table_model import (
+from veripost_desktop.gui.files.file_table_model import (
     COL_NAME,
     COL_SHA256,
     COL_SIZE,

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Qt
 
 from veripost_desktop.core.catalog import PackageRecord, PackageStatus
-from veripost_desktop.gui import package_table_model as packages
-from veripost_desktop.gui.package_filter import PackageFilterProxy, StatusFilter, matches
-from veripost_desktop.gui.package_table_model import PackageTableModel
+from veripost_desktop.gui.packages import package_table_model as packages
+from veripost_desktop.gui.packages.package_filter import PackageFilterProxy, StatusFilter, matches
+from veripost_desktop.gui.packages.package_table_model import PackageTableModel
 
 WHEN = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ from tests.gui.test_package_table_model import record
 from veripost_desktop.core.catalog import PackageStatus
 from veripost_desktop.core.catalog.records import WarningRecord
 from veripost_desktop.core.ingestion import IngestEvent
-from veripost_desktop.gui.package_table_model import (
+from veripost_desktop.gui.packages.package_table_model import (
     COL_CONTROLLER,
     COL_MACHINE,
     COL_NAME,

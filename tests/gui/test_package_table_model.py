@@ -14,8 +14,8 @@ from pytestqt.qtbot import QtBot
 from veripost_desktop.core.catalog import PackageRecord, PackageStatus
 from veripost_desktop.core.errors import ErrorCode, UserError
 from veripost_desktop.core.ingestion import IngestEvent
-from veripost_desktop.gui.package_filter import PackageFilterProxy, StatusFilter
-from veripost_desktop.gui.package_table_model import (
+from veripost_desktop.gui.packages.package_filter import PackageFilterProxy, StatusFilter
+from veripost_desktop.gui.packages.package_table_model import (
     COL_ADDED,
     COL_FILES,
     COL_JOB_ID,

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from veripost_desktop.core.catalog import PackageStatus
-from veripost_desktop.gui import progress_delegate
-from veripost_desktop.gui.progress_delegate import (
+from veripost_desktop.gui.packages import progress_delegate
+from veripost_desktop.gui.packages.progress_delegate import (
     DEFAULT_STATUS_ROLE,
     ProgressDelegate,
     ProgressRole,

@@ -21,16 +21,16 @@ from veripost_desktop.core.config import Settings
 from veripost_desktop.core.errors import ErrorCode, VeriPostError
 from veripost_desktop.core.search import search_query
 from veripost_desktop.core.search.search_query import SearchRequest, SearchResult
-from veripost_desktop.gui import search_panel
-from veripost_desktop.gui.main_window import MainWindow
-from veripost_desktop.gui.search_panel import SearchPanel
-from veripost_desktop.gui.search_results_model import (
+from veripost_desktop.gui.search import search_panel
+from veripost_desktop.gui.search.search_panel import SearchPanel
+from veripost_desktop.gui.search.search_results_model import (
     COL_SECTION,
     COL_TEXT,
     MatchSpansRole,
     SearchHitRole,
     SearchResultsModel,
 )
+from veripost_desktop.gui.window.main_window import MainWindow
 
 OpenWindow = Callable[..., MainWindow]
 NAMES = {"GRBL-Post": "GRBL-Post", "SCL-SW-GRBL-1_1": "SCL-SW-GRBL-1_1"}

@@ -25,10 +25,10 @@ from veripost_desktop.core.config import GIB, MIB, Settings, default_user_name, 
 from veripost_desktop.core.errors import ErrorCode, UserError, VeriPostError
 from veripost_desktop.core.secrets_store import KEYRING_SERVICE
 from veripost_desktop.core.settings_file import write_settings_file
-from veripost_desktop.gui import settings_dialog
-from veripost_desktop.gui.secret_key_saving import NO_KEYRING_NOTE, SecretKeys
-from veripost_desktop.gui.settings_dialog import SettingsDialog
-from veripost_desktop.gui.settings_form_rules import env_override
+from veripost_desktop.gui.settings import settings_dialog
+from veripost_desktop.gui.settings.secret_key_saving import NO_KEYRING_NOTE, SecretKeys
+from veripost_desktop.gui.settings.settings_dialog import SettingsDialog
+from veripost_desktop.gui.settings.settings_form_rules import env_override
 
 CHECK_TIMEOUT_MS = 15_000
 

@@ -13,8 +13,8 @@ from pydantic import SecretStr
 
 from veripost_desktop.core.config import MIB, Settings, default_user_name
 from veripost_desktop.core.errors import ErrorCode, VeriPostError
-from veripost_desktop.gui.secret_key_saving import SecretKeys
-from veripost_desktop.gui.settings_form_rules import (
+from veripost_desktop.gui.settings.secret_key_saving import SecretKeys
+from veripost_desktop.gui.settings.settings_form_rules import (
     FormEntries,
     file_values,
     local_store_text,

@@ -18,7 +18,7 @@ from veripost_desktop.core.compare import rank_similar
 from veripost_desktop.core.config import Settings
 from veripost_desktop.gui.compare import similar_model as similar
 from veripost_desktop.gui.compare.similar_dialog import SimilarPostsDialog
-from veripost_desktop.gui.main_window import MainWindow
+from veripost_desktop.gui.window.main_window import MainWindow
 
 OpenWindow = Callable[..., MainWindow]
 

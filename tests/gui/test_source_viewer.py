@@ -23,9 +23,9 @@ from tests.gui.conftest import (
 )
 from veripost_desktop.core.config import Settings
 from veripost_desktop.core.storage.local_store import LocalFolderStore
-from veripost_desktop.gui.main_window import MainWindow
-from veripost_desktop.gui.section_outline_model import SectionRecordRole
-from veripost_desktop.gui.source_viewer import NOT_FOUND, SourceViewerWindow
+from veripost_desktop.gui.source.section_outline_model import SectionRecordRole
+from veripost_desktop.gui.source.source_window import NOT_FOUND, SourceViewerWindow
+from veripost_desktop.gui.window.main_window import MainWindow
 
 OpenWindow = Callable[[Settings | None], MainWindow]
 

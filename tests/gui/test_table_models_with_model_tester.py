@@ -16,9 +16,9 @@ from tests.gui.test_package_table_model import record
 from veripost_desktop.core.catalog import PackageStatus
 from veripost_desktop.core.catalog.records import SectionRecord
 from veripost_desktop.core.ingestion import IngestEvent
-from veripost_desktop.gui.file_table_model import FileTableModel
-from veripost_desktop.gui.package_filter import PackageFilterProxy, StatusFilter
-from veripost_desktop.gui.package_table_model import (
+from veripost_desktop.gui.files.file_table_model import FileTableModel
+from veripost_desktop.gui.packages.package_filter import PackageFilterProxy, StatusFilter
+from veripost_desktop.gui.packages.package_table_model import (
     COL_NAME,
     COL_SIZE,
     COL_STATUS,
@@ -26,7 +26,7 @@ from veripost_desktop.gui.package_table_model import (
     PackageRecordRole,
     PackageTableModel,
 )
-from veripost_desktop.gui.section_outline_model import SectionOutlineModel
+from veripost_desktop.gui.source.section_outline_model import SectionOutlineModel
 
 DESCENDING = Qt.SortOrder.DescendingOrder
 ASCENDING = Qt.SortOrder.AscendingOrder

@@ -20,12 +20,12 @@ from tests.gui.conftest import BoxScript, drop_files, package_ids, select_packag
 from tests.gui.test_package_table_model import record
 from veripost_desktop.core.catalog import PackageStatus
 from veripost_desktop.core.config import Settings
-from veripost_desktop.gui import package_table_model as packages
-from veripost_desktop.gui.main_window import MainWindow
-from veripost_desktop.gui.package_filter import PackageFilterProxy
-from veripost_desktop.gui.package_table_model import COL_VERSION, PackageTableModel
+from veripost_desktop.gui.packages import package_table_model as packages
+from veripost_desktop.gui.packages.package_filter import PackageFilterProxy
+from veripost_desktop.gui.packages.package_table_model import COL_VERSION, PackageTableModel
 from veripost_desktop.gui.versions.history_view import COL_CHANGES, READING
 from veripost_desktop.gui.versions.version_question import NEW_VERSION, OBJECT_NAME, SEPARATE_POST
+from veripost_desktop.gui.window.main_window import MainWindow
 
 OpenWindow = Callable[..., MainWindow]
 _Button = QMessageBox.StandardButton
@@ -237,7 +237,7 @@ def test_the_version_column_follows_links_and_removals(
 
 
 def test_latest_versions_only_is_off_unless_saved(qapp: object, tmp_path: Path) -> None:
-    from veripost_desktop.gui.window_state import restore_flag
+    from veripost_desktop.gui.window.window_state import restore_flag
 
     qsettings = QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
     assert restore_flag(qsettings, "latestVersionsOnly") is False

@@ -15,10 +15,10 @@ from tests.conftest import make_package_zip
 from tests.gui.conftest import INGEST_TIMEOUT_MS, ShownBox, crc_broken_zip, drop_files
 from veripost_desktop.core.catalog import PackageStatus
 from veripost_desktop.core.config import Settings
-from veripost_desktop.gui import package_table_model as packages
-from veripost_desktop.gui.batch_progress import BatchSnapshot
-from veripost_desktop.gui.main_window import MainWindow
-from veripost_desktop.gui.progress_delegate import ProgressDelegate
+from veripost_desktop.gui.packages import package_table_model as packages
+from veripost_desktop.gui.packages.progress_delegate import ProgressDelegate
+from veripost_desktop.gui.window.batch_progress import BatchSnapshot
+from veripost_desktop.gui.window.main_window import MainWindow
 
 OpenWindow = Callable[..., MainWindow]
 

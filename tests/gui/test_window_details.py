@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 from tests.gui.conftest import drop_files, package_ids, select_package, wait_for_status
 from veripost_desktop.core.catalog import PackageStatus
 from veripost_desktop.core.config import Settings
-from veripost_desktop.gui import package_table_model as packages
-from veripost_desktop.gui.main_window import MainWindow
-from veripost_desktop.gui.package_details_pane import PackageDetailsPane
+from veripost_desktop.gui.packages import package_table_model as packages
+from veripost_desktop.gui.packages.package_details_pane import PackageDetailsPane
+from veripost_desktop.gui.window.main_window import MainWindow
 
 OpenWindow = Callable[[Settings | None], MainWindow]
 

@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import ShownBox, drop_files, package_ids, wait_for_status
 from veripost_desktop.core.config import Settings
-from veripost_desktop.gui.drop_area import DROP_TEXT, NOT_ZIP_TEXT, REFUSED_TEXT, DropState
-from veripost_desktop.gui.main_window import MainWindow
+from veripost_desktop.gui.drops.drop_area import DROP_TEXT, NOT_ZIP_TEXT, REFUSED_TEXT, DropState
+from veripost_desktop.gui.window.main_window import MainWindow
 
 OpenWindow = Callable[..., MainWindow]
 

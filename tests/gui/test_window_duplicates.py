@@ -13,7 +13,7 @@ from tests.conftest import make_package_zip
 from tests.gui.conftest import BoxScript, drop_files, package_ids, wait_for_status
 from veripost_desktop.core.catalog import PackageStatus
 from veripost_desktop.core.config import Settings
-from veripost_desktop.gui.main_window import MainWindow
+from veripost_desktop.gui.window.main_window import MainWindow
 
 OpenWindow = Callable[[Settings | None], MainWindow]
 

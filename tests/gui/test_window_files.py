@@ -26,7 +26,7 @@ from tests.gui.conftest import (
 from veripost_desktop.core.catalog import PackageRecord
 from veripost_desktop.core.config import Settings
 from veripost_desktop.core.storage.local_store import LocalFolderStore
-from veripost_desktop.gui.main_window import MainWindow
+from veripost_desktop.gui.window.main_window import MainWindow
 
 OpenWindow = Callable[..., MainWindow]
 

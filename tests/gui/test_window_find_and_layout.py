@@ -17,11 +17,11 @@ from tests.conftest import make_package_zip
 from tests.gui.conftest import crc_broken_zip, file_row, ingest_before_start, select_package
 from veripost_desktop.app import create_main_window
 from veripost_desktop.core.config import Settings
-from veripost_desktop.gui import file_table_model as files
-from veripost_desktop.gui import package_search_bar
-from veripost_desktop.gui import package_table_model as packages
-from veripost_desktop.gui.main_window import MainWindow
-from veripost_desktop.gui.package_filter import StatusFilter
+from veripost_desktop.gui.files import file_table_model as files
+from veripost_desktop.gui.packages import package_search_bar
+from veripost_desktop.gui.packages import package_table_model as packages
+from veripost_desktop.gui.packages.package_filter import StatusFilter
+from veripost_desktop.gui.window.main_window import MainWindow
 
 OpenWindow = Callable[..., MainWindow]
 

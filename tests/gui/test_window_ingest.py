@@ -22,9 +22,9 @@ from tests.gui.conftest import (
 )
 from veripost_desktop.core.catalog import Catalog, PackageStatus
 from veripost_desktop.core.config import Settings
-from veripost_desktop.gui import file_table_model as files
-from veripost_desktop.gui import package_table_model as packages
-from veripost_desktop.gui.main_window import MainWindow
+from veripost_desktop.gui.files import file_table_model as files
+from veripost_desktop.gui.packages import package_table_model as packages
+from veripost_desktop.gui.window.main_window import MainWindow
 
 OpenWindow = Callable[[Settings | None], MainWindow]
 

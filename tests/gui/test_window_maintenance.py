@@ -27,7 +27,7 @@ from veripost_desktop.core.catalog import PackageStatus
 from veripost_desktop.core.config import Settings
 from veripost_desktop.core.services import open_services
 from veripost_desktop.core.storage.local_store import LocalFolderStore
-from veripost_desktop.gui.main_window import MainWindow
+from veripost_desktop.gui.window.main_window import MainWindow
 
 OpenWindow = Callable[[Settings | None], MainWindow]
 

@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 from tests.gui.conftest import ShownBox, drop_files, package_ids
 from veripost_desktop.core.catalog import PackageStatus
 from veripost_desktop.core.config import Settings
-from veripost_desktop.gui.drop_intake import DROP_SLICE
-from veripost_desktop.gui.main_window import MainWindow
+from veripost_desktop.gui.drops.drop_intake import DROP_SLICE
+from veripost_desktop.gui.window.main_window import MainWindow
 
 OpenWindow = Callable[[Settings | None], MainWindow]
 

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import ShownBox, drop_files, package_ids, wait_for_status
 from veripost_desktop.core.config import Settings
-from veripost_desktop.gui.main_window import MainWindow
+from veripost_desktop.gui.window.main_window import MainWindow
 
 OpenWindow = Callable[[Settings | None], MainWindow]
 
@@ -134,7 +134,7 @@ def test_a_drop_larger_than_a_slice_still_gives_one_dialog(
     shown_boxes: list[ShownBox],
 ) -> None:
     # The drop is added a slice at a time; its refusals still come together.
-    from veripost_desktop.gui.drop_intake import DROP_SLICE
+    from veripost_desktop.gui.drops.drop_intake import DROP_SLICE
 
     window = open_window(local_settings)
     bad = [not_a_zip(tmp_path / f"bad-{i:02d}.zip") for i in range(DROP_SLICE + 5)]

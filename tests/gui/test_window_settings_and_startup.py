@@ -26,11 +26,11 @@ from veripost_desktop.core.catalog import PackageRecord, PackageStatus
 from veripost_desktop.core.config import Settings, load_settings
 from veripost_desktop.core.services import Services, open_services
 from veripost_desktop.core.settings_file import read_settings_file
-from veripost_desktop.gui import services_lifecycle
-from veripost_desktop.gui.main_window import MainWindow
-from veripost_desktop.gui.services_lifecycle import BUSY_TEXT
-from veripost_desktop.gui.settings_dialog import SettingsDialog
-from veripost_desktop.gui.settings_persistence import app_qsettings
+from veripost_desktop.gui.settings.settings_dialog import SettingsDialog
+from veripost_desktop.gui.settings.settings_persistence import app_qsettings
+from veripost_desktop.gui.window import services_lifecycle
+from veripost_desktop.gui.window.main_window import MainWindow
+from veripost_desktop.gui.window.services_lifecycle import BUSY_TEXT
 
 OpenWindow = Callable[..., MainWindow]
 

@@ -19,9 +19,9 @@ from veripost_desktop.core.catalog import PackageStatus
 from veripost_desktop.core.config import Settings
 from veripost_desktop.core.package_maintenance import remove_package
 from veripost_desktop.core.services import open_services
-from veripost_desktop.gui import package_table_model as packages
-from veripost_desktop.gui.main_window import MainWindow
-from veripost_desktop.gui.team_refresh import RESTORED_NOTICE
+from veripost_desktop.gui.packages import package_table_model as packages
+from veripost_desktop.gui.team.team_refresh import RESTORED_NOTICE
+from veripost_desktop.gui.window.main_window import MainWindow
 
 OpenWindow = Callable[..., MainWindow]
 

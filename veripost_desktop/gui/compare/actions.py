@@ -11,9 +11,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QTableView, QWidget
 
 from veripost_desktop.core.catalog import PackageRecord, PackageStatus
-from veripost_desktop.gui.action_factory import make_action
 from veripost_desktop.gui.compare.controller import CompareController
-from veripost_desktop.gui.package_table_model import PackageRecordRole
+from veripost_desktop.gui.packages.package_table_model import PackageRecordRole
+from veripost_desktop.gui.widgets.action_factory import make_action
 
 ZIP_FILTER = "ZIP archives (*.zip);;All files (*)"
 

@@ -23,8 +23,8 @@ from veripost_desktop.core.errors import UserError
 from veripost_desktop.core.services import Services
 from veripost_desktop.gui.compare.similar_dialog import SimilarPostsDialog
 from veripost_desktop.gui.compare.window import CompareWindow, SaveFolder
-from veripost_desktop.gui.core_call_runner import CoreCallRunner
-from veripost_desktop.gui.error_dialog import show_error
+from veripost_desktop.gui.widgets.error_dialog import show_error
+from veripost_desktop.gui.workers.core_call_runner import CoreCallRunner
 
 log = logging.getLogger(__name__)
 

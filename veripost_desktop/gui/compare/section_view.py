@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from veripost_desktop.core.compare.model import SectionChange
 from veripost_desktop.gui.compare.line_diff import Alignment, Row, RowKind, Span, align
-from veripost_desktop.gui.source_viewer import SourceEditor
+from veripost_desktop.gui.source.source_window import SourceEditor
 
 # GitHub's diff colours: known to most engineers, readable with the UPG ones.
 REMOVED_LINE = QColor("#ffebe9")

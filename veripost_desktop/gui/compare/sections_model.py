@@ -21,7 +21,7 @@ from veripost_desktop.core.compare.model import (
     SectionChange,
 )
 from veripost_desktop.gui.compare import summary
-from veripost_desktop.gui.record_table_model import ModelIndex, RecordTableModel
+from veripost_desktop.gui.widgets.record_table_model import ModelIndex, RecordTableModel
 
 COL_FILE = 0
 COL_SECTION = 1

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from veripost_desktop.core.compare import SimilarPost
 from veripost_desktop.gui.compare.summary import percent
-from veripost_desktop.gui.record_table_model import ModelIndex, RecordTableModel
+from veripost_desktop.gui.widgets.record_table_model import ModelIndex, RecordTableModel
 
 COL_NAME = 0
 COL_SIMILARITY = 1

@@ -37,13 +37,13 @@ from PySide6.QtWidgets import (
 from veripost_desktop.core.compare.html_report import save_html_report
 from veripost_desktop.core.compare.model import PackageComparison, SectionChange, Side
 from veripost_desktop.core.errors import UserError
-from veripost_desktop.gui.action_factory import make_action
 from veripost_desktop.gui.compare import sections_model as sections
 from veripost_desktop.gui.compare import summary
 from veripost_desktop.gui.compare.line_diff import Alignment, align
 from veripost_desktop.gui.compare.section_view import SectionSideBySide, needs_worker
-from veripost_desktop.gui.core_call_runner import CoreCallRunner
-from veripost_desktop.gui.error_dialog import show_error
+from veripost_desktop.gui.widgets.action_factory import make_action
+from veripost_desktop.gui.widgets.error_dialog import show_error
+from veripost_desktop.gui.workers.core_call_runner import CoreCallRunner
 
 HTML_FILTER = "HTML files (*.html)"
 #: Patterns listed in the summary; the rest are in the report.

@@ -26,11 +26,11 @@ from veripost_desktop.core.catalog import PackageRecord
 from veripost_desktop.core.errors import UserError, as_user_error
 from veripost_desktop.core.services import Services
 from veripost_desktop.core.versions import link_version
-from veripost_desktop.gui.core_call_runner import CoreCallRunner
-from veripost_desktop.gui.error_dialog import show_error
-from veripost_desktop.gui.package_table_model import PackageTableModel
+from veripost_desktop.gui.packages.package_table_model import PackageTableModel
 from veripost_desktop.gui.versions.candidates import VersionMatch, find_version_matches
 from veripost_desktop.gui.versions.version_question import ask_about_versions, zip_name
+from veripost_desktop.gui.widgets.error_dialog import show_error
+from veripost_desktop.gui.workers.core_call_runner import CoreCallRunner
 
 log = logging.getLogger(__name__)
 

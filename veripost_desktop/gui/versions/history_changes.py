@@ -13,8 +13,8 @@ from PySide6.QtCore import QObject, QThreadPool
 from veripost_desktop.core.errors import UserError
 from veripost_desktop.core.services import Services
 from veripost_desktop.core.versions import VersionEntry, history
-from veripost_desktop.gui.core_call_runner import CoreCallRunner
 from veripost_desktop.gui.versions.history_view import PostHistoryView
+from veripost_desktop.gui.workers.core_call_runner import CoreCallRunner
 
 log = logging.getLogger(__name__)
 

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 
 from veripost_desktop.core.catalog import PackageRecord
 from veripost_desktop.core.versions import VersionEntry
-from veripost_desktop.gui.formatting import local_time
 from veripost_desktop.gui.versions.version_question import source_name
+from veripost_desktop.gui.widgets.formatting import local_time
 
 #: Item data: the package id of a history row.
 PackageIdRole = Qt.ItemDataRole.UserRole + 1

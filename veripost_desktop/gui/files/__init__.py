@@ -1,0 +1,1 @@
+"""The file table of the selected package and saving its files."""

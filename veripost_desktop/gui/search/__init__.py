@@ -1,0 +1,1 @@
+"""Search in posts: the panel and its results model."""

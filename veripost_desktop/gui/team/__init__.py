@@ -1,0 +1,1 @@
+"""The team repository in the window: Refresh from storage."""

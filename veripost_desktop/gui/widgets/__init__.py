@@ -1,0 +1,1 @@
+"""Small shared pieces: icons, actions, error dialog, formatting, table view and model bases."""
