@@ -61,7 +61,6 @@ from PySide6.QtWidgets import QApplication, QPushButton  # noqa: E402
 from veripost_desktop.app import create_main_window, ensure_application  # noqa: E402
 from veripost_desktop.core.config import Settings  # noqa: E402
 from veripost_desktop.core.services import open_services  # noqa: E402
-from veripost_desktop.gui.drops.drop_rules import explain_folder  # noqa: E402
 from veripost_desktop.gui.source.section_outline_model import SectionRecordRole  # noqa: E402
 from veripost_desktop.gui.widgets.error_dialog import Refusal, refusal_box  # noqa: E402
 from veripost_desktop.gui.window.main_window import MainWindow  # noqa: E402
@@ -175,7 +174,7 @@ def shoot_refusal(window: MainWindow, corpus: Path, work: Path, out: Path) -> No
         (folder / path.name).write_bytes(path.read_bytes())
     validation = window.services.pipeline.check(folder)
     assert validation.error is not None
-    box = refusal_box(window, [explain_folder(Refusal(folder, validation.error))])
+    box = refusal_box(window, [Refusal(folder, validation.error)])
     box.show()
     details = next(
         (b for b in box.findChildren(QPushButton) if b.text().startswith("Show Details")), None

@@ -36,6 +36,10 @@ def package_table_view(model: packages.PackageTableModel, parent: QWidget) -> QT
     # the column existed restores with it last.
     header = view.horizontalHeader()
     header.moveSection(header.visualIndex(packages.COL_VERSION), packages.COL_NAME + 1)
+    # Who added a package matters more to a team than its ids: before them.
+    header.moveSection(
+        header.visualIndex(packages.COL_UPLOADED_BY), header.visualIndex(packages.COL_PACKAGE_ID)
+    )
     return view
 
 
