@@ -21,6 +21,7 @@ from veripost_desktop.core.compare.model import (
     SectionChange,
 )
 from veripost_desktop.gui.compare import summary
+from veripost_desktop.gui.widgets.filter_change import rows_filter_change
 from veripost_desktop.gui.widgets.record_table_model import ModelIndex, RecordTableModel
 
 COL_FILE = 0
@@ -124,15 +125,8 @@ class OtherEditsFilter(QSortFilterProxyModel):
     def set_only_other_edits(self, on: bool) -> None:
         if on == self._only_other_edits:
             return
-        # Qt 6.10 replaced invalidateRowsFilter() with begin/endFilterChange().
-        modern = hasattr(self, "beginFilterChange")
-        if modern:
-            self.beginFilterChange()
-        self._only_other_edits = on
-        if modern:
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self.invalidateRowsFilter()
+        with rows_filter_change(self):
+            self._only_other_edits = on
 
     def filterAcceptsRow(  # noqa: N802 - Qt's name
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex

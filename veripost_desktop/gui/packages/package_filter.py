@@ -26,6 +26,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 from veripost_desktop.core.catalog import PackageRecord, PackageStatus
 from veripost_desktop.core.catalog.records import IN_FLIGHT_STATUSES
 from veripost_desktop.gui.packages.package_table_model import PackageTableModel, SortRole
+from veripost_desktop.gui.widgets.filter_change import rows_filter_change
 
 
 class StatusFilter(StrEnum):
@@ -119,19 +120,12 @@ class PackageFilterProxy(QSortFilterProxyModel):
     def _change_filter(
         self, terms: tuple[str, ...], choice: StatusFilter, latest_only: bool | None = None
     ) -> None:
-        # Qt 6.10 replaced invalidateRowsFilter() with begin/endFilterChange().
-        modern = hasattr(self, "beginFilterChange")
-        if modern:
-            self.beginFilterChange()
-        self._terms = terms
-        self._status_filter = choice
-        self._statuses = _STATUSES[choice]
-        if latest_only is not None:
-            self._latest_only = latest_only
-        if modern:
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self.invalidateRowsFilter()
+        with rows_filter_change(self):
+            self._terms = terms
+            self._status_filter = choice
+            self._statuses = _STATUSES[choice]
+            if latest_only is not None:
+                self._latest_only = latest_only
 
     def filterAcceptsRow(  # noqa: N802 - Qt's name
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
