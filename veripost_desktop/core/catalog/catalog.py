@@ -73,7 +73,8 @@ def _package_record(row: Any) -> PackageRecord:
     return PackageRecord(status=PackageStatus(row.status), **values)
 
 
-def _file_record(row: PackageFileRow) -> FileRecord:
+def _file_record(row: Any) -> FileRecord:
+    """From an ORM ``PackageFileRow`` or a Core row of the package_files table."""
     return FileRecord(
         id=row.id,
         package_id=row.package_id,
@@ -425,13 +426,12 @@ class Catalog:
             return int(session.scalar(select(func.count()).select_from(PackageRow)) or 0)
 
     def list_files(self, package_id: str) -> list[FileRecord]:
-        stmt = (
-            select(PackageFileRow)
-            .where(PackageFileRow.package_id == package_id)
-            .order_by(PackageFileRow.filename)
-        )
+        # Core rows, not ORM objects: a generated package holds hundreds of
+        # files, and publishing reads them all (see list_packages).
+        table = PackageFileRow.__table__
+        stmt = select(table).where(table.c.package_id == package_id).order_by(table.c.filename)
         with self._read() as session:
-            return [_file_record(r) for r in session.scalars(stmt)]
+            return [_file_record(r) for r in session.execute(stmt)]
 
     def list_sections(self, package_id: str, filename: str | None = None) -> list[SectionRecord]:
         stmt = select(SectionRow).where(SectionRow.package_id == package_id)
@@ -447,11 +447,14 @@ class Catalog:
             ]
 
     def list_warnings(self, package_id: str) -> list[WarningRecord]:
-        stmt = select(WarningRow).where(WarningRow.package_id == package_id).order_by(WarningRow.id)
+        w = WarningRow
+        stmt = (
+            select(w.code, w.text, w.filename, w.line)
+            .where(w.package_id == package_id)
+            .order_by(w.id)
+        )
         with self._read() as session:
-            return [
-                WarningRecord(r.code, r.text, r.filename, r.line) for r in session.scalars(stmt)
-            ]
+            return [WarningRecord(*r) for r in session.execute(stmt)]
 
     def list_library_refs(self, package_id: str) -> list[LibraryRefRecord]:
         stmt = (

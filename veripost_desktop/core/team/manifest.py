@@ -111,7 +111,9 @@ class PackageManifest(_Part):
     post: ManifestPost | None = None
 
     def to_bytes(self) -> bytes:
-        return json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=False).encode("utf-8")
+        # pydantic's own (compiled) serialiser: a generated package of 500
+        # files made json.dumps(indent=2) a tenth of the ingestion's time.
+        return self.model_dump_json().encode("utf-8")
 
     @property
     def total_bytes(self) -> int:

@@ -229,16 +229,18 @@ def _resolve_library_refs(
 
 def _check_ctl_has_lng(entries: list[PackageFile], warnings: list[PackageWarning]) -> None:
     lng_stems = {split_extension(e.filename)[0].upper(): e for e in entries if e.extension == "LNG"}
+    # Named once, not once per .CTL: a package of hundreds of each would
+    # otherwise join every .LNG name for every .CTL.
+    other = ""
+    if lng_stems:
+        names = ", ".join(base_name(e.filename) for e in lng_stems.values())
+        other = f" (the package's .LNG, {names}, has another name)"
     for entry in entries:
         if entry.extension != "CTL":
             continue
         stem = split_extension(entry.filename)[0]
         if stem.upper() in lng_stems:
             continue
-        other = ""
-        if lng_stems:
-            names = ", ".join(base_name(e.filename) for e in lng_stems.values())
-            other = f" (the package's .LNG, {names}, has another name)"
         warnings.append(
             PackageWarning(
                 WarningCode.CTL_WITHOUT_LNG,
