@@ -19,12 +19,9 @@ import time
 import zipfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO))
-os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
-for _name in list(os.environ):
-    if _name.startswith("VERIPOST_"):
-        del os.environ[_name]
+import shot_env  # noqa: E402 - beside this script
+
+REPO = shot_env.isolate()
 
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
