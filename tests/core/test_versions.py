@@ -21,7 +21,6 @@ from veripost_desktop.core.versions import (
     AUTO,
     best_candidate,
     history,
-    latest_versions,
     link_version,
 )
 
@@ -65,7 +64,8 @@ def test_explicit_link_numbers_the_versions_and_history_compares_them(
     # One section edited between neighbours: everything else equal.
     assert entries[1].changed_sections == 1 and entries[2].changed_sections == 1
     assert 0.95 < (entries[1].similarity_to_previous or 0) < 1.0
-    assert latest_versions(services.catalog) == {first: (1, 3), second: (2, 3), third: (3, 3)}
+    numbered = {p.id: (p.post, p.version_number) for p in services.catalog.list_packages()}
+    assert numbered == {first: (first, 1), second: (first, 2), third: (first, 3)}
     services.close()
 
 

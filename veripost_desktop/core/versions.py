@@ -15,6 +15,7 @@ link is made, so every desktop sees the same history at its next refresh.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -66,7 +67,7 @@ class VersionCandidate:
 
     package: PackageRecord
     similarity: float
-    versions: int  # how many versions its post has
+    versions: int  # the highest version number of its post
 
 
 def src_name(catalog: Catalog, package_id: str) -> str | None:
@@ -110,31 +111,29 @@ def post_members(catalog: Catalog, post_id: str) -> list[PackageRecord]:
     return members
 
 
-def latest_versions(catalog: Catalog) -> dict[str, tuple[int, int]]:
-    """For every package: (its version, how many versions its post has)."""
-    out: dict[str, tuple[int, int]] = {}
-    posts: dict[str, list[PackageRecord]] = {}
-    for p in catalog.list_packages():
-        posts.setdefault(p.post, []).append(p)
-    for members in posts.values():
-        top = max(m.version_number for m in members)
-        for m in members:
-            out[m.id] = (m.version_number, top)
-    return out
-
-
-def best_candidate(catalog: Catalog, package_id: str) -> VersionCandidate | None:
-    """The most similar ready package with the same .SRC name, or None."""
-    same = {p.id: p for p in same_src_packages(catalog, package_id)}
+def best_candidate(
+    catalog: Catalog,
+    package_id: str,
+    among: Callable[[PackageRecord], bool] | None = None,
+) -> VersionCandidate | None:
+    """The most similar ready package with the same .SRC name (and, with
+    ``among``, one it accepts), or None. ``versions`` is the highest version
+    number of that package's post."""
+    same = {
+        p.id: p
+        for p in same_src_packages(catalog, package_id)
+        if among is None or among(p)
+    }
     if not same:
         return None
-    ranked: list[SimilarPost] = [
-        s for s in rank_similar(catalog, package_id) if s.package_id in same
-    ]
-    if not ranked:
+    best: SimilarPost | None = next(
+        (s for s in rank_similar(catalog, package_id) if s.package_id in same), None
+    )
+    if best is None:
         return None
-    best = same[ranked[0].package_id]
-    return VersionCandidate(best, ranked[0].similarity, len(post_members(catalog, best.post)))
+    candidate = same[best.package_id]
+    top = max(m.version_number for m in post_members(catalog, candidate.post))
+    return VersionCandidate(candidate, best.similarity, top)
 
 
 def link_version(

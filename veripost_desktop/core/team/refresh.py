@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -332,11 +332,3 @@ def _backfill(
             continue
         set_manifest_etag(catalog, package_id, info.etag or "")
         report.published += 1
-
-
-def published_ids(store: ObjectStore) -> Iterable[str]:
-    """Package ids that have a manifest in ``store``."""
-    for info in store.list_objects(PACKAGES_PREFIX):
-        package_id = package_id_of_manifest(info.key)
-        if package_id is not None:
-            yield package_id

@@ -12,9 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from veripost_desktop.core.catalog import Catalog, PackageRecord, PackageStatus
-from veripost_desktop.core.compare.similarity import rank_similar
 from veripost_desktop.core.errors import ErrorCode, VeriPostError
-from veripost_desktop.core.versions import post_members, same_src_packages
+from veripost_desktop.core.versions import best_candidate, post_members, same_src_packages
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ def find_version_matches(catalog: Catalog, package_ids: Iterable[str]) -> list[V
 def version_match(catalog: Catalog, package: PackageRecord) -> VersionMatch | None:
     """The most similar earlier ready package whose ``.SRC`` has the same name.
 
-    As ``core.versions.best_candidate``, with two differences for a drop: only
+    ``core.versions.best_candidate``, with two differences for a drop: only
     packages added before this one are candidates (two versions dropped
     together make the later one version 2, never the other way round), and a
     package that is a byte-for-byte copy of one of them was added again on
@@ -56,18 +55,13 @@ def version_match(catalog: Catalog, package: PackageRecord) -> VersionMatch | No
     same = same_src_packages(catalog, package.id)
     if package.zip_sha256 and any(p.zip_sha256 == package.zip_sha256 for p in same):
         return None
-    earlier = {p.id: p for p in same if (p.created_at, p.id) < (package.created_at, package.id)}
-    if not earlier:
-        return None
+    order = (package.created_at, package.id)
     try:
-        ranked = rank_similar(catalog, package.id)
+        found = best_candidate(catalog, package.id, among=lambda p: (p.created_at, p.id) < order)
     except VeriPostError as exc:
         if exc.code == ErrorCode.PACKAGE_NOT_READY:
             return None  # its sections are not read yet: nothing to weigh it by
         raise
-    best = next((s for s in ranked if s.package_id in earlier), None)
-    if best is None:
+    if found is None:
         return None
-    candidate = earlier[best.package_id]
-    top = max(m.version_number for m in post_members(catalog, candidate.post))
-    return VersionMatch(package, candidate, best.similarity, top)
+    return VersionMatch(package, found.package, found.similarity, found.versions)
