@@ -8,6 +8,7 @@ a half-written object under its real name.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
@@ -181,8 +182,6 @@ class LocalFolderStore:
         return found
 
     def put_bytes(self, key: str, data: bytes) -> ObjectInfo:
-        import io
-
         self.put_stream(key, io.BytesIO(data), len(data))
         try:
             return _info(key, self._path(key).stat())

@@ -7,6 +7,7 @@ above this module knows which SDK is underneath.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import threading
 from collections.abc import Iterable, Iterator
@@ -371,8 +372,6 @@ class S3Store:
                     raise
 
     def put_bytes(self, key: str, data: bytes) -> ObjectInfo:
-        import io
-
         self.ensure_ready()
         with self._errors(f"upload {key}"):
             result = self._client.put_object(

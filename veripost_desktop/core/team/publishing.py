@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import socket
+from pathlib import Path
 
 from veripost_desktop.core.catalog import Catalog
 from veripost_desktop.core.storage.object_store import ObjectInfo, ObjectStore
@@ -105,8 +106,6 @@ def publish(catalog: Catalog, store: ObjectStore, package_id: str) -> ObjectInfo
 
 
 def _zip_size(source_path: str) -> int:
-    from pathlib import Path
-
     try:
         return Path(source_path).stat().st_size if source_path else 0
     except OSError:
