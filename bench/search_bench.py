@@ -58,7 +58,7 @@ def _patch_out_the_index() -> None:
     from veripost_desktop.core.catalog import catalog
     from veripost_desktop.core.upg import package_analysis
 
-    package_analysis.indexed_texts = lambda files: ()  # type: ignore[assignment]
+    package_analysis.indexed_texts = lambda files, read=None: ()  # type: ignore[assignment]
     catalog.write_search_index = lambda conn, package_id, texts: 0  # type: ignore[assignment]
 
 

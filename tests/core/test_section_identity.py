@@ -118,3 +118,47 @@ def test_a_keys_copies_hash_together() -> None:
 )
 def test_the_own_library(refs: list[str], files: list[str], own: str | None) -> None:
     assert own_library(files[0], refs, files) == own
+
+
+def _spans_line_by_line(lines: list[str]) -> list[tuple[str, bool, int, int]]:
+    """The rule read the slow, obvious way: ``parse_header`` on every line."""
+    spans: list[tuple[str, bool, int, int]] = []
+    key, active, start = PREAMBLE_KEY, True, 0
+    for index, line in enumerate(lines):
+        header = parse_header(line)
+        if header is None:
+            continue
+        if index > start or key != PREAMBLE_KEY:
+            spans.append((key, active, start, index))
+        key, active, start = header.key, header.active, index
+    if len(lines) > start or key != PREAMBLE_KEY:
+        spans.append((key, active, start, len(lines)))
+    return spans
+
+
+def test_the_one_pass_split_agrees_with_parse_header_on_every_line(corpus_dir: Path) -> None:
+    # split_sections finds headers with one regex pass over the whole text;
+    # parse_header, line by line, is the rule it must agree with: on every
+    # source and library of the corpus, and on the edge cases of a header.
+    tricky = [
+        "preamble",
+        ":SECTION=",
+        "  :section = a(b)",
+        "*:SECTION=X\r",
+        "***  * :SeCtIoN=\tY  rest",
+        ":SECTION= (A)",
+        ":T:<N>:SECTION=NO",
+        "; :SECTION=NO",
+        ":SECTIONS=NO",
+        "\t:SECTION=AB\rCD",
+        "",
+    ]
+    files = [tricky, [], [":SECTION=ONLY"], ["no headers at all", "at all"]]
+    for path in sorted(corpus_dir.rglob("*")):
+        if path.suffix.upper() in {".SRC", ".LIB"}:
+            decoded = decode_text(path.read_bytes(), path.name)
+            files.append(split_lines(decoded.text))
+    assert len(files) > 4  # the corpus sources were found
+    for lines in files:
+        fast = [(s.key, s.active, s.start, s.end) for s in split_sections(lines)]
+        assert fast == _spans_line_by_line(lines)

@@ -12,23 +12,21 @@ Which files: every text file of the package but the compiled ``.CTL``
 e.g. ``.RTF`` and ``.CNF``). A file holding NUL bytes is not text and is
 left out. The text is decoded as the source viewer decodes it
 (``text_decoding.decode_text``) and cut into lines as the viewer and the
-parser count them, each without its line end, so line numbers agree.
+parser count them, each without its line end, so line numbers agree. A file
+is read once (``section_identity.read_sectioned_lines``) for both the index
+and the section hashes of compare: one pass finds its section headers.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from array import array
-from bisect import bisect_right
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from itertools import accumulate, compress
 
 from veripost_desktop.core.upg.models import _PickledAsCall
-from veripost_desktop.core.upg.section_identity import PREAMBLE_KEY, parse_header
-from veripost_desktop.core.upg.text_decoding import decode_text, split_lines
+from veripost_desktop.core.upg.section_identity import SectionedLines, read_sectioned_lines
 
 # Never indexed: compiled posts.
 NOT_INDEXED_EXTENSIONS = frozenset({"CTL"})
@@ -44,7 +42,8 @@ class IndexedText(_PickledAsCall):
     how many lines hold each (``array('I')`` bytes, little-endian), ``lines``
     the index in ``texts`` of every line in order (same format).
     ``sections`` holds ``(first line index (0-based), key, active)`` for each
-    span of ``section_identity.split_sections``, the preamble included.
+    span of ``section_identity.split_sections``, the preamble included
+    (``section_identity.section_starts``).
     """
 
     filename: str
@@ -79,12 +78,6 @@ def unpack_numbers(data: bytes) -> array[int]:
     return numbers
 
 
-def text_lines(text: str) -> list[str]:
-    """The lines of a decoded file as search shows them: split as the viewer
-    and the parser count lines (``split_lines``), each without its CR."""
-    return split_lines(text.replace("\r\n", "\n"))
-
-
 def _extension(filename: str) -> str:
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
     stem, dot, extension = name.rpartition(".")
@@ -93,59 +86,43 @@ def _extension(filename: str) -> str:
 
 def indexed_text(filename: str, data: bytes) -> IndexedText | None:
     """The file's ``IndexedText``, or None when it is not indexed."""
-    if not data or _extension(filename) in NOT_INDEXED_EXTENSIONS:
+    if not is_indexed(filename, data):
         return None
-    decoded = decode_text(data, filename)
-    if not decoded.is_text:
-        return None
-    lines = text_lines(decoded.text)
-    distinct = list(dict.fromkeys(lines))  # C speed: every line hashed once
-    number = {text: i for i, text in enumerate(distinct)}
+    read = read_sectioned_lines(data, filename)
+    return None if read is None else indexed_text_of(filename, read)
+
+
+def is_indexed(filename: str, data: bytes) -> bool:
+    """Every non-empty file but a compiled post is indexed (when it is text)."""
+    return bool(data) and _extension(filename) not in NOT_INDEXED_EXTENSIONS
+
+
+def indexed_text_of(filename: str, read: SectionedLines) -> IndexedText:
+    """The ``IndexedText`` of a file already read (``read_sectioned_lines``)."""
+    lines = read.lines
+    counted = Counter(lines)  # C speed; its keys in order of first appearance
+    distinct = list(counted)
+    number = dict(zip(distinct, range(len(distinct)), strict=True))
     indexes = array(LINE_ARRAY_TYPE, map(number.__getitem__, lines))
-    counted = Counter(indexes)
-    counts = array(LINE_ARRAY_TYPE, [counted[i] for i in range(len(distinct))])
+    counts = array(LINE_ARRAY_TYPE, counted.values())
     return IndexedText(
-        filename,
-        tuple(distinct),
-        pack_numbers(indexes),
-        pack_numbers(counts),
-        _section_starts(distinct, indexes),
+        filename, tuple(distinct), pack_numbers(indexes), pack_numbers(counts), read.starts
     )
 
 
-# What every ``section_identity`` header line starts with; ``parse_header``
-# stays the judge; this only spares it the lines that cannot be one.
-_MAYBE_HEADER = re.compile(r"^[ \t]*(?:\*[* \t]*)?:[ \t]*SECTION", re.IGNORECASE | re.MULTILINE)
+ReadFile = Callable[[str], SectionedLines | None]
 
 
-def _header_candidates(distinct: list[str]) -> list[int]:
-    """Indexes of the distinct lines that may be headers, found by one regex
-    pass over them all (C speed) instead of a call per line."""
-    joined = "\n".join(distinct)
-    offsets = list(accumulate((len(t) + 1 for t in distinct), initial=0))
-    return [bisect_right(offsets, m.start()) - 1 for m in _MAYBE_HEADER.finditer(joined)]
-
-
-def _section_starts(distinct: list[str], indexes: array[int]) -> tuple[tuple[int, str, bool], ...]:
-    """``section_identity.split_sections`` of the file, as (start, key, active):
-    each distinct line is read once (``parse_header``), not each line."""
-    headers = {
-        i: header
-        for i in _header_candidates(distinct)
-        if (header := parse_header(distinct[i])) is not None
-    }
-    if not indexes:
-        return ()
-    starts: list[tuple[int, str, bool]] = []
-    if indexes[0] not in headers:
-        starts.append((0, PREAMBLE_KEY, True))
-    # The header lines' numbers, found in C (map, compress) rather than a loop.
-    for line_index in compress(range(len(indexes)), map(headers.__contains__, indexes)):
-        header = headers[indexes[line_index]]
-        starts.append((line_index, header.key, header.active))
-    return tuple(starts)
-
-
-def indexed_texts(files: Mapping[str, bytes]) -> tuple[IndexedText, ...]:
-    """Every indexed file of a package, in the order of ``files``."""
-    return tuple(t for name, data in files.items() if (t := indexed_text(name, data)) is not None)
+def indexed_texts(
+    files: Mapping[str, bytes], read: ReadFile | None = None
+) -> tuple[IndexedText, ...]:
+    """Every indexed file of a package, in the order of ``files``; ``read``
+    gives a file's lines when the caller has read them already."""
+    out: list[IndexedText] = []
+    for name, data in files.items():
+        if not is_indexed(name, data):
+            continue
+        lines = read(name) if read is not None else read_sectioned_lines(data, name)
+        if lines is not None:
+            out.append(indexed_text_of(name, lines))
+    return tuple(out)

@@ -39,9 +39,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping
+from functools import cache
 
 from veripost_desktop.core.upg.companion_files import parse_kin, parse_lng, parse_pinf
-from veripost_desktop.core.upg.indexed_text import indexed_texts
+from veripost_desktop.core.upg.indexed_text import ReadFile, indexed_texts
 from veripost_desktop.core.upg.models import (
     CallRef,
     LibraryRef,
@@ -53,9 +54,12 @@ from veripost_desktop.core.upg.models import (
     SourceFile,
     WarningCode,
 )
-from veripost_desktop.core.upg.section_identity import own_library, section_hashes
+from veripost_desktop.core.upg.section_identity import (
+    own_library,
+    read_sectioned_lines,
+    section_hashes,
+)
 from veripost_desktop.core.upg.source_parser import parse_source
-from veripost_desktop.core.upg.text_decoding import decode_text, split_lines
 
 SOURCE_EXTENSIONS = frozenset({"SRC", "LIB"})
 # The files of one post that are expected to share the .SRC's base name.
@@ -107,6 +111,9 @@ def analyse_package(files: Mapping[str, bytes]) -> PackageAnalysis:
     Names may carry folders (``"post/GRBL-Post.SRC"``); only the last
     component is used to match files. Never raises for bad content.
     """
+    # Each text file is cut into lines and sections once, for both the
+    # section hashes and the search index (the parser has its own pass).
+    read = cache(lambda name: read_sectioned_lines(files[name], name))
     entries = [
         _parse_file(name, data)
         for name, data in sorted(files.items(), key=lambda item: (item[0].casefold(), item[0]))
@@ -151,8 +158,8 @@ def analyse_package(files: Mapping[str, bytes]) -> PackageAnalysis:
         unresolved_calls=unresolved,
         warnings=tuple(warnings),
         src_filename=primary.filename if primary else None,
-        indexed_texts=indexed_texts({e.filename: files[e.filename] for e in entries}),
-        section_hashes=_section_hashes(files, entries, primary),
+        indexed_texts=indexed_texts({e.filename: files[e.filename] for e in entries}, read),
+        section_hashes=_section_hashes(read, entries, primary),
     )
 
 
@@ -181,7 +188,7 @@ def primary_source_name(filenames: Iterable[str]) -> str | None:
 
 
 def _section_hashes(
-    files: Mapping[str, bytes], entries: list[PackageFile], primary: PackageFile | None
+    read: ReadFile, entries: list[PackageFile], primary: PackageFile | None
 ) -> tuple[SectionHash, ...]:
     """The section keys and body hashes of the post's .SRC and own .LIB (the
     files a comparison pairs; rule in ``section_identity``)."""
@@ -195,11 +202,11 @@ def _section_hashes(
     for role, name in (("src", primary.filename), ("lib", lib)):
         if name is None:
             continue
-        decoded = decode_text(files[name], name)
-        if decoded.is_text:
+        lines = read(name)
+        if lines is not None:
             out.extend(
                 SectionHash(role, key, active, digest)
-                for key, active, digest in section_hashes(split_lines(decoded.text))
+                for key, active, digest in section_hashes(lines.lines, lines.spans())
             )
     return tuple(out)
 

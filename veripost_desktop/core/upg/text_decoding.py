@@ -73,5 +73,11 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
+def text_lines(text: str) -> list[str]:
+    """The lines of a decoded file as search and compare show them: split as
+    the viewer and the parser count lines (``split_lines``), each without its CR."""
+    return split_lines(text.replace("\r\n", "\n"))
+
+
 def empty_file_warning(filename: str) -> PackageWarning:
     return PackageWarning(WarningCode.EMPTY_FILE, f"{filename} is empty.", filename)
