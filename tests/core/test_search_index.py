@@ -379,3 +379,37 @@ def test_the_background_reading_pass_fills_the_index(tmp_path: Path, corpus_dir:
         index_state(services.catalog.path)
     finally:
         services.close()
+
+
+def test_every_character_reaches_the_index_as_it_was(tmp_path: Path) -> None:
+    # The index writer hands texts to SQLite as JSON: quotes, backslashes,
+    # control characters, text beyond ASCII and beyond the BMP must come back
+    # from a search exactly as the file holds them.
+    lng_lines = [
+        'say "hi" \\ back\\slash \\n not a newline',
+        "tab\there \x0cform feed \x1a sub \x7f del",
+        "euro € and ½ in cp1252 :0003:",
+        "'single' and [brackets] {braces} ,:0004:",
+    ]
+    utf8_lines = ["emoji 😀 beyond the BMP", "中文 prompt :0002:", "\u2028 line separator"]
+    files = {
+        "P.SRC": b":SECTION=START\r\n G0 X0\r\n",
+        "P.LNG": "\r\n".join(lng_lines).encode("cp1252") + b"\r\n",
+        "P_ZH.LNG": b"\xef\xbb\xbf" + "\n".join(utf8_lines).encode("utf-8"),
+    }
+    services = open_services(Settings(data_dir=tmp_path / "data", parse_workers=0))
+    try:
+        package = services.catalog.create_package("P", tmp_path / "P.zip")
+        assert services.catalog.record_analysis(package.id, package.job_id, analyse_package(files))
+        services.catalog.set_status(package.id, package.job_id, PackageStatus.READY)
+        result = run(services, ".", regex=True, limit=ALL)
+        assert [(h.file, h.text) for h in result.hits] == [
+            ("P.LNG", line) for line in lng_lines
+        ] + [("P.SRC", ":SECTION=START"), ("P.SRC", " G0 X0")] + [
+            ("P_ZH.LNG", line) for line in utf8_lines
+        ]
+        for line in lng_lines + utf8_lines:
+            found = run(services, line, limit=ALL)
+            assert [h.text for h in found.hits] == [line], line
+    finally:
+        services.close()

@@ -24,6 +24,7 @@ text ids are allocated by one writer at a time.
 from __future__ import annotations
 
 import json
+import sqlite3
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -110,50 +111,56 @@ def delete_index(conn: Connection, package_ids: Sequence[str]) -> None:
         conn.exec_driver_sql(f"DELETE FROM search_files WHERE id IN ({marks})", tuple(chunk))
 
 
-def _text_ids(conn: Connection, texts: list[str]) -> dict[str, int]:
-    """The id of every text, adding (and indexing) those the catalog lacks."""
-    ids: dict[str, int] = {}
-    # The driver's own cursor, in the same transaction: thousands of rows per
-    # package, and SQLAlchemy's row objects would cost more than the look-ups.
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    for chunk in _chunks(texts):
-        marks = ", ".join("?" * len(chunk))
-        rows = raw.execute(
-            f"SELECT text, id FROM search_texts WHERE text IN ({marks})", chunk
+def _as_json(values: object) -> str:
+    # Raw UTF-8, not \u escapes: every text arrives in SQLite as it was.
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+
+
+def _text_ids(raw: sqlite3.Connection, texts: list[str]) -> list[int]:
+    """The id of each of ``texts`` (distinct), in order, adding (and
+    indexing) those the catalog lacks.
+
+    The texts go to SQLite as one JSON array (``json_each``), so thousands
+    of look-ups are one statement and the answer is numbers only: binding
+    and fetching them row by row cost more than SQLite's own work."""
+    found: dict[int, int] = dict(
+        raw.execute(
+            "SELECT j.key, t.id FROM json_each(?) j JOIN search_texts t ON t.text = j.value",
+            (_as_json(texts),),
         ).fetchall()
-        ids.update(rows)
-    new = [text for text in texts if text not in ids]
+    )
+    new = [i for i in range(len(texts)) if i not in found]
     if new:
-        first = int(
-            conn.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM search_texts").scalar() or 1
+        first = int(raw.execute("SELECT coalesce(max(id), 0) + 1 FROM search_texts").fetchone()[0])
+        raw.execute(
+            "INSERT INTO search_texts (id, text) SELECT ? + key, value FROM json_each(?)",
+            (first, _as_json([texts[i] for i in new])),
         )
-        new_ids = range(first, first + len(new))
-        conn.exec_driver_sql(
-            "INSERT INTO search_texts (id, text) VALUES (?, ?)",
-            list(zip(new_ids, new, strict=True)),
-        )
-        conn.exec_driver_sql(
+        raw.execute(
             "INSERT INTO search_fts (rowid, text) "
             "SELECT id, text FROM search_texts WHERE id BETWEEN ? AND ?",
-            (new_ids[0], new_ids[-1]),
+            (first, first + len(new) - 1),
         )
-        ids.update(zip(new, new_ids, strict=True))
-    return ids
+        found.update(zip(new, range(first, first + len(new)), strict=True))
+    return [found[i] for i in range(len(texts))]
 
 
 def write_index(conn: Connection, package_id: str, texts: Iterable[IndexedText]) -> int:
     """Replace the package's indexed files with ``texts``; returns the lines indexed."""
     delete_index(conn, [package_id])
     texts = list(texts)
-    ids = _text_ids(conn, list(dict.fromkeys(t for f in texts for t in f.texts)))
-    uses: Counter[tuple[int, str]] = Counter()
+    # The driver's own connection, in the same transaction: a package has
+    # thousands of distinct lines, and every row SQLAlchemy handles costs.
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    distinct = list(dict.fromkeys(t for f in texts for t in f.texts))
+    ids = dict(zip(distinct, _text_ids(raw, distinct), strict=True))
     written = 0
     for text in texts:
         extension = file_extension(text.filename)
         local_ids = [ids[t] for t in text.texts]
         lines = array(LINE_ARRAY_TYPE, map(local_ids.__getitem__, text.line_indexes()))
-        file_id = conn.exec_driver_sql(
+        file_id = raw.execute(
             "INSERT INTO search_files (package_id, filename, extension, line_count, sections, "
             "lines) VALUES (?, ?, ?, ?, ?, ?)",
             (
@@ -165,19 +172,23 @@ def write_index(conn: Connection, package_id: str, texts: Iterable[IndexedText])
                 pack_numbers(lines),
             ),
         ).lastrowid
-        counts = text.text_counts()
         if local_ids:
-            conn.exec_driver_sql(
-                "INSERT INTO search_postings (text_id, file_id, hits) VALUES (?, ?, ?)",
-                [(text_id, file_id, n) for text_id, n in zip(local_ids, counts, strict=True)],
+            # Each distinct line of the file as one number, its text id in
+            # the high 32 bits and the lines holding it in the low 32: its
+            # postings, and what it adds to the catalog-wide uses.
+            pairs = _as_json(
+                [(i << 32) | n for i, n in zip(local_ids, text.text_counts(), strict=True)]
             )
-        for text_id, n in zip(local_ids, counts, strict=True):
-            uses[(text_id, extension)] += n
+            raw.execute(
+                "INSERT INTO search_postings (text_id, file_id, hits) "
+                "SELECT value >> 32, ?, value & 4294967295 FROM json_each(?)",
+                (file_id, pairs),
+            )
+            raw.execute(
+                "INSERT INTO search_text_uses (text_id, extension, uses) "
+                "SELECT value >> 32, ?, value & 4294967295 FROM json_each(?) WHERE true "
+                "ON CONFLICT (text_id, extension) DO UPDATE SET uses = uses + excluded.uses",
+                (extension, pairs),
+            )
         written += len(lines)
-    if uses:
-        conn.exec_driver_sql(
-            "INSERT INTO search_text_uses (text_id, extension, uses) VALUES (?, ?, ?) "
-            "ON CONFLICT (text_id, extension) DO UPDATE SET uses = uses + excluded.uses",
-            [(text_id, extension, n) for (text_id, extension), n in uses.items()],
-        )
     return written
