@@ -1,0 +1,108 @@
+"""What the search index (issue 14) costs one package, part by part, in one
+process: the parse process's share (``analyse_package`` with and without the
+index's texts), ``write_index`` and its commit, and the pages each commit
+adds to the catalog's WAL as the catalog grows.
+
+    .venv/bin/python bench/search_ingest_parts.py            # 200 packages
+    .venv/bin/python bench/search_ingest_parts.py --packages 40
+
+The packages are the ingestion benchmark's (``corpus._package_files``).
+``search_bench.py`` measures the whole batch with and without the index.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent))
+sys.path.insert(0, str(BENCH))
+
+from bench_parser import DEFAULT_CORPUS  # noqa: E402
+from corpus import COMPANIONS, POSTS, _load_post, _package_files  # noqa: E402
+
+from veripost_desktop.core.catalog import Catalog, database  # noqa: E402
+from veripost_desktop.core.search.index_writer import write_index  # noqa: E402
+from veripost_desktop.core.upg import package_analysis  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--packages", type=int, default=200)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    args = parser.parse_args(argv)
+    posts = [_load_post(args.corpus, name) for name in POSTS]
+    companion_dir = args.corpus / COMPANIONS
+    companions = {
+        "kin": next(companion_dir.glob("*.kin")).read_bytes(),
+        "pinf": next(companion_dir.glob("*.PINF")).read_bytes(),
+    }
+    rng = random.Random(6)
+    packages = [
+        _package_files(posts[i % 2], posts[(i + 1) % 2], companions, i, rng)
+        for i in range(args.packages)
+    ]
+    print(f"{len(packages)} packages, ", end="")
+    print(f"{sum(len(d) for p in packages for d in p.values()) / 1e6:.0f} MB")
+
+    # 1. The parse process's share: analyse_package with and without the texts.
+    sample = packages[:30]
+    indexed_texts = package_analysis.indexed_texts
+    timings = {}
+    for label in ("with index", "without", "with index "):
+        package_analysis.indexed_texts = (  # type: ignore[assignment]
+            indexed_texts if label.startswith("with index") else (lambda files, read=None: ())
+        )
+        started = time.perf_counter()
+        for files in sample:
+            package_analysis.analyse_package(files)
+        timings[label] = (time.perf_counter() - started) / len(sample)
+    package_analysis.indexed_texts = indexed_texts  # type: ignore[assignment]
+    with_ = min(timings["with index"], timings["with index "])
+    print(
+        f"analyse_package per package ({len(sample)}): with the index's texts "
+        f"{with_ * 1000:.1f} ms, without {timings['without'] * 1000:.1f} ms"
+    )
+
+    # 2. write_index and its commit, and the WAL pages of each commit.
+    database.WAL_CHECKPOINT_PAGES = 10_000_000  # let the WAL grow, to count its pages
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "catalog.sqlite3"
+        catalog = Catalog(path)
+        wal = Path(f"{path}-wal")
+        records = catalog.create_packages(
+            (f"P{i:05d}", f"p{i}.zip", 0, 0) for i in range(len(packages))
+        )
+        writes, commits, pages = [], [], []
+        for number, (record, files) in enumerate(zip(records, packages, strict=True), 1):
+            texts = package_analysis.analyse_package(files).indexed_texts
+            before = wal.stat().st_size
+            with catalog.write_engine.begin() as conn:
+                started = time.perf_counter()
+                write_index(conn, record.id, texts)
+                written = time.perf_counter()
+            done = time.perf_counter()
+            writes.append(written - started)
+            commits.append(done - written)
+            pages.append((wal.stat().st_size - before) // 4120)  # 4 KiB page + frame header
+            if number % 50 == 0 or number == len(packages):
+                last = slice(max(0, number - 50), number)
+                print(
+                    f"  packages {last.start + 1}-{number}: write_index median "
+                    f"{statistics.median(writes[last]) * 1000:.1f} ms, commit "
+                    f"{statistics.median(commits[last]) * 1000:.1f} ms, "
+                    f"{statistics.median(pages[last]):.0f} WAL pages a commit",
+                    flush=True,
+                )
+        catalog.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
