@@ -26,7 +26,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from veripost_desktop.core.upg.models import _PickledAsCall
-from veripost_desktop.core.upg.section_identity import SectionedLines, read_sectioned_lines
+from veripost_desktop.core.upg.section_identity import (
+    SectionedLines,
+    SectionStart,
+    read_sectioned_lines,
+)
 
 # Never indexed: compiled posts.
 NOT_INDEXED_EXTENSIONS = frozenset({"CTL"})
@@ -50,7 +54,7 @@ class IndexedText(_PickledAsCall):
     texts: tuple[str, ...]
     lines: bytes
     counts: bytes
-    sections: tuple[tuple[int, str, bool], ...] = ()
+    sections: tuple[SectionStart, ...] = ()
 
     @property
     def line_count(self) -> int:
@@ -82,14 +86,6 @@ def _extension(filename: str) -> str:
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
     stem, dot, extension = name.rpartition(".")
     return extension.upper() if dot and stem else ""
-
-
-def indexed_text(filename: str, data: bytes) -> IndexedText | None:
-    """The file's ``IndexedText``, or None when it is not indexed."""
-    if not is_indexed(filename, data):
-        return None
-    read = read_sectioned_lines(data, filename)
-    return None if read is None else indexed_text_of(filename, read)
 
 
 def is_indexed(filename: str, data: bytes) -> bool:
