@@ -58,6 +58,27 @@ def test_local_store_refuses_keys_that_escape_the_bucket(
     assert info.value.code == ErrorCode.STORAGE_ERROR
 
 
+def test_two_desktops_deleting_one_package_at_once_both_succeed(
+    local_settings: Settings,
+) -> None:
+    """Two desktops on one shared folder remove the same package: the one that
+    finds the folder already gone (or going) must not fail, and nothing stays."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = open_store(local_settings)
+    store.ensure_ready()
+    for round_ in range(60):
+        prefix = f"packages/pkg-{round_}/"
+        for n in range(40):
+            store.put_bytes(f"{prefix}F{n:02}.SRC", b"x")
+            store.put_bytes(f"{prefix}sub{n % 4}/G{n:02}.LIB", b"y")
+        with ThreadPoolExecutor(2) as pool:
+            results = list(pool.map(store.delete_prefix, [prefix, prefix]))
+        assert all(count >= 0 for count in results)
+        assert store.list_keys(prefix) == []
+        assert store.list_objects(prefix) == []
+
+
 def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -129,19 +129,27 @@ class LocalFolderStore:
             raise _unavailable(exc) from exc
 
     def list_keys(self, prefix: str) -> list[str]:
+        try:
+            return sorted(key for key, _path in self._walk(prefix))
+        except OSError as exc:
+            raise _unavailable(exc) from exc
+
+    def _walk(self, prefix: str) -> Iterator[tuple[str, str]]:
+        """(key, file path) of every stored file under prefix. Walks only the
+        folder the prefix names, not the whole store. A folder another desktop
+        removes while we walk is skipped; any other error (a share gone, no
+        permission) is raised, so a listing is never silently short."""
         base = self._bucket_dir
-        # Walk only the folder the prefix names, not the whole store.
         folder = prefix.rsplit("/", 1)[0] if "/" in prefix else ""
         start = base.joinpath(*PurePosixPath(folder).parts) if folder else base
-        if not start.is_dir():
-            return []
-        keys = []
-        for path in start.rglob("*"):
-            if path.is_file() and not path.name.startswith(".part-"):
-                key = path.relative_to(base).as_posix()
+        for dirpath, _dirnames, filenames in os.walk(start, onerror=_raise_unless_gone):
+            rel_dir = Path(dirpath).relative_to(base).as_posix()
+            for name in filenames:
+                if name.startswith(".part-"):
+                    continue
+                key = name if rel_dir == "." else f"{rel_dir}/{name}"
                 if key.startswith(prefix):
-                    keys.append(key)
-        return sorted(keys)
+                    yield key, os.path.join(dirpath, name)
 
     def delete_prefix(self, prefix: str) -> int:
         keys = self.list_keys(prefix)
@@ -156,26 +164,16 @@ class LocalFolderStore:
     # ---- what the team repository needs (manifests, refresh, gc) ----------
 
     def list_objects(self, prefix: str) -> list[ObjectInfo]:
-        base = self._bucket_dir
-        folder = prefix.rsplit("/", 1)[0] if "/" in prefix else ""
-        start = base.joinpath(*PurePosixPath(folder).parts) if folder else base
         found: list[ObjectInfo] = []
         try:
             # os.walk + scandir: one stat per file, which a refresh of 10,000
             # packages pays for every file of every package.
-            for dirpath, _dirnames, filenames in os.walk(start):
-                rel_dir = Path(dirpath).relative_to(base).as_posix()
-                for name in filenames:
-                    if name.startswith(".part-"):
-                        continue
-                    key = name if rel_dir == "." else f"{rel_dir}/{name}"
-                    if not key.startswith(prefix):
-                        continue
-                    try:
-                        st = os.stat(os.path.join(dirpath, name))
-                    except FileNotFoundError:
-                        continue  # removed while we listed
-                    found.append(_info(key, st))
+            for key, path in self._walk(prefix):
+                try:
+                    st = os.stat(path)
+                except FileNotFoundError:
+                    continue  # removed while we listed
+                found.append(_info(key, st))
         except OSError as exc:
             raise _unavailable(exc) from exc
         found.sort(key=lambda info: info.key)
@@ -223,3 +221,8 @@ def _unavailable(exc: OSError) -> VeriPostError:
         "File storage is temporarily unavailable. Your package could not be saved.",
         f"local store: {type(exc).__name__}: {exc}",
     )
+
+
+def _raise_unless_gone(exc: OSError) -> None:
+    if not isinstance(exc, FileNotFoundError):
+        raise exc
