@@ -277,11 +277,19 @@ def main(argv: list[str] | None = None) -> int:
     sizes = index_sizes(path)
     fts = sum(v for k, v in sizes.items() if k.startswith("search_fts"))
     # Everything else the index is made of: the distinct texts (and their
-    # unique index), the line arrays, the postings and the uses.
+    # unique index), the line arrays, the postings (folded and pending) and the uses.
     lines = sum(
         v
         for k, v in sizes.items()
-        if k.startswith(("search_texts", "search_files", "search_postings", "search_text_uses"))
+        if k.startswith(
+            (
+                "search_texts",
+                "search_files",
+                "search_postings",
+                "search_text_uses",
+                "search_pending",
+            )
+        )
         or k in ("ix_search_texts_text", "ix_search_files_package_id")
         or k.startswith("sqlite_autoindex_search_")
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,8 @@ from veripost_desktop.core.catalog import PackageStatus
 from veripost_desktop.core.catalog.catalog import READING_VERSION
 from veripost_desktop.core.config import Settings
 from veripost_desktop.core.errors import ErrorCode, VeriPostError
-from veripost_desktop.core.search import search_query
-from veripost_desktop.core.search.index_writer import delete_index
+from veripost_desktop.core.search import index_writer, search_query
+from veripost_desktop.core.search.index_writer import delete_index, fold_pending
 from veripost_desktop.core.search.search_query import (
     SearchRequest,
     SearchResult,
@@ -30,17 +31,41 @@ from veripost_desktop.core.upg import analyse_package
 FOLDERS = ("GRBL-Post", "SCL-SW-GRBL-1_1", TORMACH)
 ALL = 100_000
 
+# New postings wait in search_pending until FOLD_ROWS of them are folded into
+# the text-keyed tables; a search must read the same either way. "pending":
+# nothing folded; "folded": each package folded as it is written; "mixed":
+# the first package folded, the later ones pending.
+FOLD_MODES = ("pending", "folded", "mixed")
+NEVER = 10**12
 
-@pytest.fixture(scope="module")
-def indexed(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator[Services]:
+
+@contextmanager
+def folding(mode: str, package_number: int) -> Iterator[None]:
+    """While the ``package_number``-th package (0-based) is written in ``mode``."""
+    folds = mode == "folded" or (mode == "mixed" and package_number == 0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index_writer, "FOLD_ROWS", 1 if folds else NEVER)
+        yield
+
+
+@pytest.fixture(scope="module", params=FOLD_MODES)
+def indexed(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path
+) -> Iterator[Services]:
     """The three corpus packages, ingested through the real pipeline (parse process)."""
     root = tmp_path_factory.mktemp("search")
     services = open_services(
         Settings(data_dir=root / "data", extra_extensions=(".CNF",), parse_workers=1)
     )
-    for folder in FOLDERS:
-        outcome = services.pipeline.ingest(write_zip(corpus_dir, folder, root / f"{folder}.zip"))
+    for number, folder in enumerate(FOLDERS):
+        with folding(request.param, number):
+            outcome = services.pipeline.ingest(
+                write_zip(corpus_dir, folder, root / f"{folder}.zip")
+            )
         assert outcome.ok, outcome.error
+    state = index_state(services.catalog.path)
+    assert (state["search_pending"] > 0) == (request.param != "folded")
+    assert (state["search_postings"] > 0) == (request.param != "pending")
     yield services
     services.close()
 
@@ -193,34 +218,44 @@ def test_cancelling_stops_the_search(indexed: Services) -> None:
 
 def index_state(path: Path) -> dict[str, int]:
     """Row counts of the index, after checking that it holds together: the
-    FTS index matches its texts, every text is used, and the uses add up to
-    the lines of the files."""
+    FTS index matches its texts, every text is used (folded or pending), and
+    the uses and postings, each with the pending ones, add up to the lines of
+    the files."""
     with sqlite3.connect(path) as db:
         db.execute("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')")
         state = {
             table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("search_files", "search_texts", "search_postings", "search_text_uses")
+            for table in (
+                "search_files",
+                "search_texts",
+                "search_postings",
+                "search_text_uses",
+                "search_pending",
+            )
         }
         unused = db.execute(
             "SELECT count(*) FROM search_texts WHERE id NOT IN "
-            "(SELECT text_id FROM search_text_uses)"
+            "(SELECT text_id FROM search_text_uses UNION SELECT text_id FROM search_pending)"
         ).fetchone()[0]
         lines = db.execute("SELECT coalesce(sum(line_count), 0) FROM search_files").fetchone()[0]
         uses = db.execute("SELECT coalesce(sum(uses), 0) FROM search_text_uses").fetchone()[0]
         postings = db.execute("SELECT coalesce(sum(hits), 0) FROM search_postings").fetchone()[0]
-    assert unused == 0 and uses == lines == postings
+        pending = db.execute("SELECT coalesce(sum(hits), 0) FROM search_pending").fetchone()[0]
+    assert unused == 0 and uses + pending == lines == postings + pending
     state["lines"] = lines
     return state
 
 
-def test_removing_a_package_removes_its_hits(tmp_path: Path, corpus_dir: Path) -> None:
+@pytest.mark.parametrize("mode", FOLD_MODES)
+def test_removing_a_package_removes_its_hits(tmp_path: Path, corpus_dir: Path, mode: str) -> None:
     services = open_services(Settings(data_dir=tmp_path / "data", parse_workers=0))
     try:
         ids = {}
-        for folder in ("GRBL-Post", "SCL-SW-GRBL-1_1"):
-            outcome = services.pipeline.ingest(
-                write_zip(corpus_dir, folder, tmp_path / f"{folder}.zip")
-            )
+        for number, folder in enumerate(("GRBL-Post", "SCL-SW-GRBL-1_1")):
+            with folding(mode, number):
+                outcome = services.pipeline.ingest(
+                    write_zip(corpus_dir, folder, tmp_path / f"{folder}.zip")
+                )
             assert outcome.package is not None
             ids[folder] = outcome.package.id
         before = run(services, "rapid z", limit=ALL)
@@ -305,14 +340,16 @@ def test_many_hits_walk_the_packages_in_order(
     assert as_scan(first) == expected[:10]
 
 
-def test_packages_not_ready_are_not_searched(tmp_path: Path, corpus_dir: Path) -> None:
+@pytest.mark.parametrize("mode", FOLD_MODES)
+def test_packages_not_ready_are_not_searched(tmp_path: Path, corpus_dir: Path, mode: str) -> None:
     services = open_services(Settings(data_dir=tmp_path / "data", parse_workers=0))
     try:
         ids = {}
-        for folder in ("GRBL-Post", "SCL-SW-GRBL-1_1"):
-            outcome = services.pipeline.ingest(
-                write_zip(corpus_dir, folder, tmp_path / f"{folder}.zip")
-            )
+        for number, folder in enumerate(("GRBL-Post", "SCL-SW-GRBL-1_1")):
+            with folding(mode, number):
+                outcome = services.pipeline.ingest(
+                    write_zip(corpus_dir, folder, tmp_path / f"{folder}.zip")
+                )
             assert outcome.package is not None
             ids[folder] = outcome.package
         # A retry under way: the package's earlier reading is still indexed.
@@ -413,3 +450,75 @@ def test_every_character_reaches_the_index_as_it_was(tmp_path: Path) -> None:
             assert [h.text for h in found.hits] == [line], line
     finally:
         services.close()
+
+
+def test_pending_postings_fold_in_once_there_are_enough(
+    tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A package's postings wait in search_pending; the write that brings them
+    to FOLD_ROWS moves them all into the text-keyed tables, and searches find
+    the same hits before and after."""
+    services = open_services(
+        Settings(data_dir=tmp_path / "data", extra_extensions=(".CNF",), parse_workers=0)
+    )
+    try:
+        monkeypatch.setattr(index_writer, "FOLD_ROWS", NEVER)
+        assert services.pipeline.ingest(
+            write_zip(corpus_dir, FOLDERS[0], tmp_path / "first.zip")
+        ).ok
+        first = index_state(services.catalog.path)
+        assert first["search_pending"] > 0 and first["search_postings"] == 0
+        # The second package takes the pending rows past the threshold: all fold.
+        monkeypatch.setattr(index_writer, "FOLD_ROWS", first["search_pending"] + 1)
+        assert services.pipeline.ingest(
+            write_zip(corpus_dir, FOLDERS[1], tmp_path / "second.zip")
+        ).ok
+        second = index_state(services.catalog.path)
+        assert second["search_pending"] == 0 and second["search_postings"] > first["search_pending"]
+        # The third stays pending beside them.
+        assert services.pipeline.ingest(
+            write_zip(corpus_dir, FOLDERS[2], tmp_path / "third.zip")
+        ).ok
+        third = index_state(services.catalog.path)
+        assert third["search_pending"] > 0
+        queries = ("rapid z", "<G:ABSINC>", "e", "five_axis_rapid_z_move")
+        extensions = searched_extensions((".CNF",))
+        before = {q: run(services, q, limit=ALL, extensions=extensions) for q in queries}
+        for query, result in before.items():
+            expected = plain_scan(
+                corpus_dir, PACKAGE_NAMES, query, extensions={*SEARCHED_TYPES, ".CNF"}
+            )
+            assert as_scan(result) == expected and result.total_hits == len(expected)
+        with services.catalog.write_engine.begin() as conn:
+            assert fold_pending(conn) == third["search_pending"]
+            assert fold_pending(conn) == 0  # nothing left
+        assert index_state(services.catalog.path)["search_pending"] == 0
+        for query, result in before.items():
+            assert run(services, query, limit=ALL, extensions=extensions) == result
+    finally:
+        services.close()
+
+
+def test_downgrading_below_the_pending_table_folds_its_postings(
+    tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alembic import command
+
+    from veripost_desktop.core.catalog import database
+
+    services = open_services(Settings(data_dir=tmp_path / "data", parse_workers=0))
+    monkeypatch.setattr(index_writer, "FOLD_ROWS", NEVER)
+    try:
+        assert services.pipeline.ingest(write_zip(corpus_dir, FOLDERS[0], tmp_path / "p.zip")).ok
+        lines = index_state(services.catalog.path)["lines"]
+        cfg = database.alembic_config()
+        with services.catalog.write_engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0008")
+    finally:
+        services.close()
+    with sqlite3.connect(services.catalog.path) as db:
+        uses = db.execute("SELECT sum(uses) FROM search_text_uses").fetchone()[0]
+        postings = db.execute("SELECT sum(hits) FROM search_postings").fetchone()[0]
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    assert uses == postings == lines > 0 and "search_pending" not in tables

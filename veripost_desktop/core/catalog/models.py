@@ -222,6 +222,19 @@ class SearchPostingRow(Base):
     file_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     hits: Mapped[int] = mapped_column(Integer)
 
+class SearchPendingRow(Base):
+    """A posting not yet folded into ``search_postings`` and
+    ``search_text_uses``: keyed by file first, so a new package's rows are
+    appended, and moved into those in batches (migration 0009)."""
+
+    __tablename__ = "search_pending"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    file_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+
+
 class SectionHashPackageRow(Base):
     """A package whose section hashes are recorded (migration 0007), under a
     small integer ``id`` the hash rows use: ranking similar posts scans every

@@ -1,8 +1,8 @@
 """Writing a package's text into the search index, inside the catalog's own
 transaction (``Catalog.record_analysis``, ``delete_packages``, ``clear_files``).
 
-Layout (migration 0006). Posts repeat lines within a file and from post to
-post, so every distinct line is stored and indexed once:
+Layout (migrations 0006 and 0009). Posts repeat lines within a file and from
+post to post, so every distinct line is stored and indexed once:
 
 - ``search_texts`` ``(id, text)``: each distinct line of the catalog, and
   ``search_fts``, an FTS5 ``trigram`` index over it (external content:
@@ -15,10 +15,17 @@ post, so every distinct line is stored and indexed once:
 - ``search_text_uses`` ``(text_id, extension, uses)``: on how many lines of
   files of that type a text is, summed over the catalog: what an unfiltered
   search counts its hits with.
+- ``search_pending`` ``(file_id, text_id, hits)``: the postings of new files,
+  not yet in the two tables above. Those are keyed by text, and one
+  package's rows would land on leaves all over them (a commit rewrote ~1,200
+  pages at 200 packages, more as the catalog grows); this one is keyed by
+  file, and file ids only grow, so a package's rows are appended. Once it
+  holds ``FOLD_ROWS`` rows they are folded in, in text order, many packages
+  to a leaf (``fold_pending``). Searches read both.
 
 A text no file uses any more is removed with the last file that held it.
 Writes run in the catalog's write transaction (``BEGIN IMMEDIATE``), so
-text ids are allocated by one writer at a time.
+text ids are allocated, and postings folded, by one writer at a time.
 """
 
 from __future__ import annotations
@@ -40,6 +47,11 @@ from veripost_desktop.core.upg.indexed_text import (
 
 # SQLite's default limit of bound parameters per statement is 999 (older builds).
 _CHUNK = 400
+# Pending postings are folded into the text-keyed tables once there are this
+# many: about 25 bench packages. More folds less often (each fold costs about
+# as much as a few packages' rows did, whatever its size), but every search
+# reads the pending rows in full.
+FOLD_ROWS = 100_000
 
 
 def file_extension(filename: str) -> str:
@@ -65,10 +77,29 @@ def delete_index(conn: Connection, package_ids: Sequence[str]) -> None:
         ).all()
     if not files:
         return
+    raw = _raw(conn)
+    file_ids = [f[0] for f in files]
+    # A file is either pending (its rows go at once, a range of the table) or folded.
+    pending = {
+        row[0]
+        for row in raw.execute(
+            "SELECT DISTINCT p.file_id FROM json_each(?) j "
+            "JOIN search_pending p ON p.file_id = j.value",
+            (_as_json(file_ids),),
+        )
+    }
+    raw.execute(
+        "DELETE FROM search_pending WHERE file_id IN (SELECT value FROM json_each(?))",
+        (_as_json(sorted(pending)),),
+    )
     postings: list[tuple[int, int]] = []
     uses: Counter[tuple[int, str]] = Counter()
+    touched: set[int] = set()
     for file_id, extension, lines in files:
         counts = Counter(unpack_numbers(lines))
+        touched.update(counts)
+        if file_id in pending:
+            continue
         postings += [(text_id, file_id) for text_id in counts]
         for text_id, hits in counts.items():
             uses[(text_id, extension)] += hits
@@ -84,31 +115,62 @@ def delete_index(conn: Connection, package_ids: Sequence[str]) -> None:
             "DELETE FROM search_text_uses WHERE text_id = ? AND extension = ? AND uses <= 0",
             list(uses),
         )
-    # Texts no file holds any more leave the index too.
-    touched = sorted({text_id for text_id, _extension in uses})
-    unused: list[int] = []
-    for chunk in _chunks(touched):
-        marks = ", ".join("?" * len(chunk))
-        unused += [
-            row[0]
-            for row in conn.exec_driver_sql(
-                f"SELECT id FROM search_texts WHERE id IN ({marks}) AND NOT EXISTS "
-                "(SELECT 1 FROM search_text_uses u WHERE u.text_id = search_texts.id)",
-                tuple(chunk),
-            )
-        ]
-    for chunk in _chunks(unused):
-        marks = ", ".join("?" * len(chunk))
-        # An external-content FTS5 table forgets a row only when told its old text.
-        conn.exec_driver_sql(
-            "INSERT INTO search_fts (search_fts, rowid, text) "
-            f"SELECT 'delete', id, text FROM search_texts WHERE id IN ({marks})",
-            tuple(chunk),
+    # Texts no file holds any more, folded or pending, leave the index too.
+    candidates = _as_json(sorted(touched))
+    unused = [
+        row[0]
+        for row in raw.execute(
+            "SELECT j.value FROM json_each(?) j WHERE NOT EXISTS "
+            "(SELECT 1 FROM search_text_uses u WHERE u.text_id = j.value) "
+            "EXCEPT SELECT text_id FROM search_pending "
+            "WHERE text_id IN (SELECT value FROM json_each(?))",
+            (candidates, candidates),
         )
-        conn.exec_driver_sql(f"DELETE FROM search_texts WHERE id IN ({marks})", tuple(chunk))
-    for chunk in _chunks([f[0] for f in files]):
-        marks = ", ".join("?" * len(chunk))
-        conn.exec_driver_sql(f"DELETE FROM search_files WHERE id IN ({marks})", tuple(chunk))
+    ]
+    if unused:
+        gone = _as_json(unused)
+        # An external-content FTS5 table forgets a row only when told its old text.
+        raw.execute(
+            "INSERT INTO search_fts (search_fts, rowid, text) SELECT 'delete', id, text "
+            "FROM search_texts WHERE id IN (SELECT value FROM json_each(?))",
+            (gone,),
+        )
+        raw.execute(
+            "DELETE FROM search_texts WHERE id IN (SELECT value FROM json_each(?))", (gone,)
+        )
+    raw.execute(
+        "DELETE FROM search_files WHERE id IN (SELECT value FROM json_each(?))",
+        (_as_json(file_ids),),
+    )
+
+
+def fold_pending(conn: Connection) -> int:
+    """Move every pending posting into ``search_postings`` and
+    ``search_text_uses``; returns how many were moved."""
+    raw = _raw(conn)
+    moved = raw.execute(
+        "INSERT INTO search_postings (text_id, file_id, hits) "
+        "SELECT text_id, file_id, hits FROM search_pending ORDER BY text_id, file_id"
+    ).rowcount
+    if moved <= 0:
+        return 0
+    raw.execute(
+        "INSERT INTO search_text_uses (text_id, extension, uses) "
+        "SELECT p.text_id, f.extension, sum(p.hits) FROM search_pending p "
+        "JOIN search_files f ON f.id = p.file_id "
+        "GROUP BY p.text_id, f.extension ORDER BY p.text_id, f.extension "
+        "ON CONFLICT (text_id, extension) DO UPDATE SET uses = uses + excluded.uses"
+    )
+    raw.execute("DELETE FROM search_pending")
+    return int(moved)
+
+
+def _raw(conn: Connection) -> sqlite3.Connection:
+    # The driver's own connection, in the same transaction: a package has
+    # thousands of distinct lines, and every row SQLAlchemy handles costs.
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw
 
 
 def _as_json(values: object) -> str:
@@ -149,10 +211,7 @@ def write_index(conn: Connection, package_id: str, texts: Iterable[IndexedText])
     """Replace the package's indexed files with ``texts``; returns the lines indexed."""
     delete_index(conn, [package_id])
     texts = list(texts)
-    # The driver's own connection, in the same transaction: a package has
-    # thousands of distinct lines, and every row SQLAlchemy handles costs.
-    raw = conn.connection.driver_connection
-    assert raw is not None
+    raw = _raw(conn)
     distinct = list(dict.fromkeys(t for f in texts for t in f.texts))
     ids = dict(zip(distinct, _text_ids(raw, distinct), strict=True))
     written = 0
@@ -175,20 +234,16 @@ def write_index(conn: Connection, package_id: str, texts: Iterable[IndexedText])
         if local_ids:
             # Each distinct line of the file as one number, its text id in
             # the high 32 bits and the lines holding it in the low 32: its
-            # postings, and what it adds to the catalog-wide uses.
+            # pending postings, appended after every earlier file's.
             pairs = _as_json(
                 [(i << 32) | n for i, n in zip(local_ids, text.text_counts(), strict=True)]
             )
             raw.execute(
-                "INSERT INTO search_postings (text_id, file_id, hits) "
-                "SELECT value >> 32, ?, value & 4294967295 FROM json_each(?)",
+                "INSERT INTO search_pending (file_id, text_id, hits) "
+                "SELECT ?, value >> 32, value & 4294967295 FROM json_each(?) ORDER BY 2",
                 (file_id, pairs),
             )
-            raw.execute(
-                "INSERT INTO search_text_uses (text_id, extension, uses) "
-                "SELECT value >> 32, ?, value & 4294967295 FROM json_each(?) WHERE true "
-                "ON CONFLICT (text_id, extension) DO UPDATE SET uses = uses + excluded.uses",
-                (extension, pairs),
-            )
         written += len(lines)
+    if raw.execute("SELECT count(*) FROM search_pending").fetchone()[0] >= FOLD_ROWS:
+        fold_pending(conn)
     return written

@@ -9,8 +9,9 @@ more (every trigram of the query must be in the text, then ``LIKE``, or
 Python's ``str.lower`` for non-ASCII text, confirms it), by reading every
 distinct text for a shorter one and for a ``regex`` search (Python's ``re``,
 case-insensitive). Its total is the sum of those texts' uses (or of their
-postings, with a filter); its first ``limit`` hits are read from the line
-arrays of the first files in result order.
+postings, with a filter), plus their pending postings (new files not yet
+folded in, ``index_writer.py``); its first ``limit`` hits are read from the
+line arrays of the first files in result order.
 
 Results are ordered by package name, package id, file name and line. A long
 query stops when ``cancel()`` turns true (SQLite's progress handler), with
@@ -276,7 +277,7 @@ class _Search:
             if self.cancel is not None:
                 self.db.set_progress_handler(None, 0)
             # The pooled connection keeps its temp tables: leave them empty.
-            for table in ("vp_matched", "vp_files"):
+            for table in ("vp_matched", "vp_pending", "vp_files"):
                 if self._has_temp(table):
                     self.db.execute(f"DELETE FROM temp.{table}")
 
@@ -337,10 +338,29 @@ class _Search:
         else:
             source = f"SELECT t.id FROM search_texts t WHERE {self.predicate}"
         self._sql(f"INSERT INTO temp.vp_matched (id) {source}")
+        # The postings of the matched texts not yet folded in: one pass over
+        # the pending rows, read by every step below beside search_postings.
+        self.db.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS vp_pending (file_id INTEGER, text_id INTEGER, "
+            "hits INTEGER, PRIMARY KEY (file_id, text_id)) WITHOUT ROWID"
+        )
+        self.db.execute("DELETE FROM temp.vp_pending")
+        self.db.execute(
+            "INSERT INTO temp.vp_pending (file_id, text_id, hits) SELECT file_id, text_id, hits "
+            "FROM search_pending WHERE text_id IN (SELECT id FROM temp.vp_matched)"
+        )
         return {row[0] for row in self.db.execute("SELECT id FROM temp.vp_matched")}
 
     # -- how many lines hold them
     def _total(self) -> int:
+        pending = self._sql(
+            "SELECT coalesce(sum(v.hits), 0) FROM temp.vp_pending v "
+            "CROSS JOIN search_files f ON f.id = v.file_id "
+            f"JOIN packages pk ON pk.id = f.package_id WHERE {self.filter_sql}"
+        ).fetchone()[0]
+        return int(pending) + self._folded_total()
+
+    def _folded_total(self) -> int:
         if not self.narrowed:
             counted = self._sql(
                 "SELECT coalesce(sum(u.uses), 0) FROM temp.vp_matched m "
@@ -393,6 +413,10 @@ class _Search:
                 f"CROSS JOIN search_postings p ON p.text_id = m.id {scope}"
             ):
                 held.setdefault(file_id, []).append((text_id, hits))
+            for file_id, text_id, hits in self.db.execute(
+                "SELECT file_id, text_id, hits FROM temp.vp_pending"
+            ):
+                held.setdefault(file_id, []).append((text_id, hits))
             self._check_cancel()
             self.db.execute("CREATE TEMP TABLE IF NOT EXISTS vp_files (id INTEGER PRIMARY KEY)")
             self.db.execute("DELETE FROM temp.vp_files")
@@ -422,8 +446,9 @@ class _Search:
                     continue
                 held_here = self.db.execute(
                     "SELECT p.text_id, p.hits FROM temp.vp_matched m CROSS JOIN search_postings p "
-                    "ON p.text_id = m.id AND p.file_id = ?",
-                    (file_id,),
+                    "ON p.text_id = m.id AND p.file_id = :file_id "
+                    "UNION ALL SELECT text_id, hits FROM temp.vp_pending WHERE file_id = :file_id",
+                    {"file_id": file_id},
                 ).fetchall()
                 if held_here:
                     yield _Listed(file_id, package_id, name, filename, held_here)
