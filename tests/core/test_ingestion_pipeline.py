@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import socket
+import threading
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,8 +16,9 @@ from veripost_desktop.core.catalog import PackageStatus
 from veripost_desktop.core.config import Settings
 from veripost_desktop.core.downloads import download_file
 from veripost_desktop.core.errors import ErrorCode, VeriPostError
-from veripost_desktop.core.ingestion import IngestEvent
-from veripost_desktop.core.services import open_services
+from veripost_desktop.core.ingestion import IngestEvent, IngestOutcome, parsing_step
+from veripost_desktop.core.services import Services, open_services
+from veripost_desktop.core.upg import PackageAnalysis
 
 
 def sha256(data: bytes) -> str:
@@ -172,6 +175,59 @@ def test_cancel_ends_in_error_and_removes_objects(local_settings: Settings, grbl
     assert outcome.package.status is PackageStatus.ERROR
     assert outcome.package.error_code == ErrorCode.CANCELLED
     assert services.store.list_keys(outcome.package.storage_prefix) == []
+    services.close()
+
+
+def _assert_cancelled_and_unpublished(services: Services, outcome: IngestOutcome) -> None:
+    assert outcome.package is not None
+    assert (outcome.package.status, outcome.package.error_code) == (
+        PackageStatus.ERROR,
+        ErrorCode.CANCELLED,
+    )
+    # Nothing stored, the manifest (what tells the team) included.
+    assert services.store.list_keys(outcome.package.storage_prefix) == []
+    assert services.catalog.list_files(outcome.package.id) == []
+
+
+def test_a_cancel_asked_while_the_post_is_read_ends_cancelled(
+    tmp_path: Path, grbl_zip: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parse returns its reading after the cancel came: the package must
+    not go on to ``ready`` with it."""
+    services = open_services(Settings(data_dir=tmp_path / "data", parse_workers=0))
+    asked = threading.Event()
+    real_analyse = parsing_step.analyse_zip
+
+    def analyse_then_cancel(*args: Any) -> PackageAnalysis:
+        analysis = real_analyse(*args)
+        asked.set()  # Cancel pressed while the parser worked
+        return analysis
+
+    monkeypatch.setattr(parsing_step, "analyse_zip", analyse_then_cancel)
+    outcome = services.pipeline.ingest(grbl_zip, cancel=asked.is_set)
+    assert asked.is_set()
+    _assert_cancelled_and_unpublished(services, outcome)
+    services.close()
+
+
+def test_a_cancel_asked_while_the_reading_is_recorded_ends_cancelled(
+    local_settings: Settings, grbl_zip: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last moment a cancel is heard is just before the manifest is
+    published (with the parse process, as configured by default)."""
+    services = open_services(local_settings)
+    asked = threading.Event()
+    real_record = services.catalog.record_analysis
+
+    def record_then_cancel(*args: Any) -> bool:
+        recorded = real_record(*args)
+        asked.set()
+        return recorded
+
+    monkeypatch.setattr(services.catalog, "record_analysis", record_then_cancel)
+    outcome = services.pipeline.ingest(grbl_zip, cancel=asked.is_set)
+    assert asked.is_set()
+    _assert_cancelled_and_unpublished(services, outcome)
     services.close()
 
 

@@ -5,6 +5,7 @@
       -> register: a ``pending`` row with a package id and a job id
       -> run: validating -> storing -> parsing -> ready
               any failure -> error, with the package's objects removed
+              a cancel heard at any step before publishing -> error / cancelled
 
 ``run`` never raises: every ending is written to the catalog and reported
 through ``on_event``, so no row is left in a middle status by this process.
@@ -27,7 +28,11 @@ from veripost_desktop.core.ingestion.events import (
 )
 from veripost_desktop.core.ingestion.parsing_step import run_parsing_step
 from veripost_desktop.core.ingestion.storing_step import run_storing_step
-from veripost_desktop.core.ingestion.validating_step import run_validating_step, sha256_of_file
+from veripost_desktop.core.ingestion.validating_step import (
+    check_cancel,
+    run_validating_step,
+    sha256_of_file,
+)
 from veripost_desktop.core.storage.object_store import ObjectStore, package_prefix
 from veripost_desktop.core.team.change_marker import ChangeAnnouncer
 from veripost_desktop.core.team.publishing import host_name, publish
@@ -111,6 +116,8 @@ class IngestionPipeline:
 
         try:
             move_to(PackageStatus.VALIDATING)
+            # A run cancelled while it waited for a thread stops before reading.
+            check_cancel(cancel)
             if validation is None:
                 validation = self.check(zip_path)
             if validation.error is not None:
@@ -136,9 +143,16 @@ class IngestionPipeline:
             analysis = run_parsing_step(
                 zip_path, validation, cancel, parse_workers=self.settings.parse_workers
             )
+            # The reading may come back after a cancel: the parse step only
+            # looks at the flag while it waits.
+            check_cancel(cancel)
             if not self.catalog.record_analysis(package_id, job_id, analysis):
                 raise _Superseded
 
+            # The last look at the flag, and the point of no return: once the
+            # manifest is written the team may read the package, so a cancel
+            # asked from here on finds it ending ``ready``.
+            check_cancel(cancel)
             # Last: the manifest tells the team the package is whole.
             manifest = publish(self.catalog, self.store, package_id)
             move_to(PackageStatus.READY, manifest_etag=manifest.etag)
