@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.conftest import make_package_zip
 from tests.gui.conftest import INGEST_TIMEOUT_MS, ShownBox, crc_broken_zip, drop_files
-from veripost_desktop.core.catalog import PackageStatus
+from veripost_desktop.core.catalog import PackageRecord, PackageStatus
 from veripost_desktop.core.config import Settings
 from veripost_desktop.gui.packages import package_table_model as packages
 from veripost_desktop.gui.packages.progress_delegate import ProgressDelegate
@@ -128,4 +129,66 @@ def test_cancel_all_ends_every_queued_and_running_ingestion_as_cancelled(
     assert (final.total, final.cancelled) == (3, 3)
     assert window.statusBar().currentMessage() == "Ingested 3 packages: 0 ready, 3 cancelled."
     assert not window.window_actions.cancel_all.isEnabled()
+    assert not shown_boxes
+
+
+def test_cancel_all_also_stops_a_queued_ingestion_the_pool_starts_meanwhile(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    tmp_path: Path,
+    corpus_dir: Path,
+    shown_boxes: list[ShownBox],
+) -> None:
+    """Cancel all works through the ingestions one after the other, and the
+    GUI thread may be held on the way (a slot, a garbage collection, a loaded
+    machine). Meanwhile the running ingestion sees its flag and ends, and the
+    pool's one thread takes the next queued one. That one too must end as
+    cancelled: it was queued when Cancel all was pressed."""
+    window = open_window(Settings(data_dir=tmp_path / "data", ingest_workers=1))
+    zips = [
+        big_zip(corpus_dir, tmp_path / "big.zip", megabytes=80),
+        make_package_zip(corpus_dir, tmp_path / "GRBL-Post.zip"),
+        make_package_zip(corpus_dir, tmp_path / "SCL.zip", "SCL-SW-GRBL-1_1"),
+    ]
+    ended: list[BatchSnapshot] = []
+    window.batch.ended.connect(ended.append)
+    drop_files(window, zips)
+    big_id, first_queued, last_queued = [r.id for r in window.package_model.records()]
+    catalog = window.services.catalog
+    qtbot.waitUntil(
+        lambda: (
+            catalog.get_package(big_id).status in (PackageStatus.VALIDATING, PackageStatus.STORING)
+        ),
+        timeout=10_000,
+    )
+
+    pool = window.ingestion.thread_pool
+
+    def hold_the_gui_thread(record: PackageRecord) -> None:
+        # Once the first queued one is reported cancelled, hold the GUI thread
+        # until the pool has run the last queued one to its end, or has
+        # nothing left to run (the big one ended and the queue is empty).
+        if record.id != first_queued:
+            return
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if catalog.get_package(last_queued).status.is_final:
+                return
+            if pool.activeThreadCount() == 0:
+                return
+            time.sleep(0.01)
+
+    window.ingestion.package_finished.connect(hold_the_gui_thread)
+    window.window_actions.cancel_all.trigger()
+    assert window.statusBar().currentMessage() == "Cancelling 3 ingestion(s)..."
+
+    qtbot.waitUntil(lambda: bool(ended), timeout=INGEST_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.ingestion.active_count == 0)
+    for package_id in (big_id, first_queued, last_queued):
+        record = catalog.get_package(package_id)
+        assert (record.status, record.error_code) == (PackageStatus.ERROR, "cancelled"), record.name
+        assert window.package_model.record(package_id) == record
+        assert window.services.store.list_keys(f"packages/{package_id}/") == []
+    (final,) = ended
+    assert (final.total, final.cancelled) == (3, 3)
     assert not shown_boxes

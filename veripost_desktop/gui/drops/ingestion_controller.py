@@ -318,27 +318,43 @@ class IngestionController(QObject):
         once; a running one polls the flag and the core records the ending
         (and removes what it stored). Returns whether there was one to cancel.
         """
-        running = self._running.get(package_id)
-        if running is None:
-            return False
-        self._cancel_requested.add(package_id)
-        try:
-            taken = self._pool.tryTake(running.worker)
-        except RuntimeError:  # already ran; the pool deleted it
-            taken = False
-        if taken:
-            self._cancel_queued(package_id)
-        else:
-            log.info("cancelling the running ingestion of %s", package_id)
-        return True
+        return bool(self._cancel_many([package_id]))
 
     def cancel_all(self) -> int:
         """Cancel every ingestion this window runs, queued or running; returns
         how many were asked to stop. Each ends as ``cancelled``, as ``cancel`` does."""
         ids = [i for i in self._running if i not in self._cancel_requested]
+        return len(self._cancel_many(ids))
+
+    def _cancel_many(self, package_ids: list[str]) -> list[str]:
+        """Ask these ingestions to stop; returns those that were running or queued.
+
+        The pool's threads go on while this runs: a running ingestion may
+        see its flag and end at once, and its thread then starts the next
+        queued worker. So every flag is raised first (a worker that starts
+        before it could be taken off the queue finds its flag and ends as
+        cancelled), then every queued worker is taken off, and only then is
+        each of those marked, which writes the catalog and runs slots: were
+        that done between two flags, a worker could start meanwhile
+        unflagged and run to ``ready``.
+        """
+        ids = [i for i in dict.fromkeys(package_ids) if i in self._running]
+        self._cancel_requested.update(ids)
+        queued = {i for i in ids if self._take_from_queue(i)}
         for package_id in ids:
-            self.cancel(package_id)
-        return len(ids)
+            if package_id not in queued:
+                log.info("cancelling the running ingestion of %s", package_id)
+        for package_id in ids:
+            if package_id in queued:
+                self._cancel_queued(package_id)
+        return ids
+
+    def _take_from_queue(self, package_id: str) -> bool:
+        """Whether the worker was still queued (it is off the queue now)."""
+        try:
+            return self._pool.tryTake(self._running[package_id].worker)
+        except RuntimeError:  # already ran; the pool deleted it
+            return False
 
     def _should_cancel(self, package_id: str) -> bool:
         return self._stop.is_set() or package_id in self._cancel_requested
