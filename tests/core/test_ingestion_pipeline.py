@@ -335,3 +335,29 @@ def test_a_dead_parse_process_does_not_fail_the_package(
     again = parse_pool(1)
     assert again is not None and again is not pool  # the broken pool was replaced
     assert again.submit(os.getpid).result(timeout=60) != child
+
+
+def test_a_superseded_attempt_that_fails_leaves_the_newer_attempts_objects(
+    local_settings: Settings, grbl_zip: Path
+) -> None:
+    """A retry took the package while the old attempt was storing; the old
+    attempt then fails (here: cancelled). What the newer attempt stored under
+    the package's prefix, and its row, must stay."""
+    services = open_services(local_settings)
+    validation = services.pipeline.check(grbl_zip)
+    package = services.pipeline.register(validation)
+    newer: list[str] = []
+
+    def retried_meanwhile() -> bool:
+        if not newer:
+            newer.append(services.catalog.start_new_job(package.id).job_id)
+            services.store.put_bytes(f"{package.storage_prefix}NEWER.SRC", b"the retry's")
+        return True
+
+    ended = services.pipeline.run(package, validation, cancel=retried_meanwhile)
+    assert newer and ended.job_id == newer[0]
+    assert ended.status is PackageStatus.PENDING and ended.error_code is None
+    assert services.store.list_keys(package.storage_prefix) == [
+        f"{package.storage_prefix}NEWER.SRC"
+    ]
+    services.close()

@@ -172,7 +172,25 @@ class IngestionPipeline:
         return self.catalog.get_package(package_id)
 
     def _fail(self, package_id: str, job_id: str, error: UserError) -> None:
-        """Remove whatever was stored for this attempt, then record the error."""
+        """Remove whatever was stored for this attempt, then record the error.
+
+        Only while this is still the package's current job: once a newer
+        attempt (a retry, here or on another desktop) has taken the package,
+        the objects under its prefix are that attempt's, and so is the row."""
+        try:
+            current = self.catalog.find_package(package_id)
+        except Exception:  # noqa: BLE001 - the catalog is unreadable: clean up as before
+            current = None
+        else:
+            if current is None or current.job_id != job_id:
+                log.info(
+                    "package %s job %s failed (%s) after a newer attempt took it; "
+                    "leaving its objects and row alone",
+                    package_id,
+                    job_id,
+                    error.code,
+                )
+                return
         try:
             removed = self.store.delete_prefix(package_prefix(package_id))
             if removed:
