@@ -83,9 +83,11 @@ def test_migrations_build_the_schema_the_models_describe(tmp_path: Path) -> None
         # are SQLite's own: no model describes them.
         context = MigrationContext.configure(
             conn,
-            opts={"include_name": lambda name, kind, _parent: not str(name).startswith(
-                "search_fts"
-            ) or kind != "table"},
+            opts={
+                "include_name": lambda name, kind, _parent: (
+                    not str(name).startswith("search_fts") or kind != "table"
+                )
+            },
         )
         differences = compare_metadata(context, Base.metadata)
     engine.dispose()

@@ -134,5 +134,3 @@ def show_json(catalog: Catalog, package_id: str) -> dict[str, Any]:
             for w in catalog.list_warnings(package_id)
         ],
     }
-
-

@@ -119,11 +119,7 @@ def best_candidate(
     """The most similar ready package with the same .SRC name (and, with
     ``among``, one it accepts), or None. ``versions`` is the highest version
     number of that package's post."""
-    same = {
-        p.id: p
-        for p in same_src_packages(catalog, package_id)
-        if among is None or among(p)
-    }
+    same = {p.id: p for p in same_src_packages(catalog, package_id) if among is None or among(p)}
     if not same:
         return None
     best: SimilarPost | None = next(
@@ -136,9 +132,7 @@ def best_candidate(
     return VersionCandidate(candidate, best.similarity, top)
 
 
-def link_version(
-    catalog: Catalog, store: ObjectStore, package_id: str, of: str
-) -> PackageRecord:
+def link_version(catalog: Catalog, store: ObjectStore, package_id: str, of: str) -> PackageRecord:
     """Make ``package_id`` the next version of ``of``'s post (``of`` a package id,
     or ``auto``). Returns the package as linked (unchanged when ``auto`` found
     no post similar enough). The manifest is rewritten so the team sees it."""

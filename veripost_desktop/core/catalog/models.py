@@ -169,7 +169,6 @@ class LibraryRefRow(Base):
     found: Mapped[bool | None] = mapped_column(Boolean)
 
 
-
 class SearchTextRow(Base):
     """A distinct line of text, once for the whole catalog (migration 0006;
     see ``core/search/index_writer.py``). ``search_fts`` indexes these."""
@@ -221,6 +220,7 @@ class SearchPostingRow(Base):
     text_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     file_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     hits: Mapped[int] = mapped_column(Integer)
+
 
 class SearchPendingRow(Base):
     """A posting not yet folded into ``search_postings`` and
