@@ -338,6 +338,7 @@ class _Search:
         else:
             source = f"SELECT t.id FROM search_texts t WHERE {self.predicate}"
         self._sql(f"INSERT INTO temp.vp_matched (id) {source}")
+        matched = {row[0] for row in self.db.execute("SELECT id FROM temp.vp_matched")}
         # The postings of the matched texts not yet folded in: one pass over
         # the pending rows, read by every step below beside search_postings.
         self.db.execute(
@@ -345,11 +346,13 @@ class _Search:
             "hits INTEGER, PRIMARY KEY (file_id, text_id)) WITHOUT ROWID"
         )
         self.db.execute("DELETE FROM temp.vp_pending")
-        self.db.execute(
-            "INSERT INTO temp.vp_pending (file_id, text_id, hits) SELECT file_id, text_id, hits "
-            "FROM search_pending WHERE text_id IN (SELECT id FROM temp.vp_matched)"
-        )
-        return {row[0] for row in self.db.execute("SELECT id FROM temp.vp_matched")}
+        if matched:
+            self.db.execute(
+                "INSERT INTO temp.vp_pending (file_id, text_id, hits) "
+                "SELECT file_id, text_id, hits FROM search_pending "
+                "WHERE text_id IN (SELECT id FROM temp.vp_matched)"
+            )
+        return matched
 
     # -- how many lines hold them
     def _total(self) -> int:
