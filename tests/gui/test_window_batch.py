@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import time
+import weakref
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -115,11 +117,15 @@ def test_cancel_all_ends_every_queued_and_running_ingestion_as_cancelled(
         timeout=10_000,
     )
     assert window.window_actions.cancel_all.isEnabled()
+    # The two queued workers, taken off the pool by Cancel all, must be freed.
+    queued = [weakref.ref(window.ingestion._running[i].worker) for i in ids[1:]]
     window.window_actions.cancel_all.trigger()
     assert window.statusBar().currentMessage() == "Cancelling 3 ingestion(s)..."
 
     qtbot.waitUntil(lambda: bool(ended), timeout=INGEST_TIMEOUT_MS)
     qtbot.waitUntil(lambda: window.ingestion.active_count == 0)
+    gc.collect()
+    assert [ref() for ref in queued] == [None, None]
     for package_id in ids:
         record = window.services.catalog.get_package(package_id)
         assert record.status is PackageStatus.ERROR and record.error_code == "cancelled"

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 
 from veripost_desktop.core.catalog import PackageRecord, PackageStatus
@@ -350,11 +351,18 @@ class IngestionController(QObject):
         return ids
 
     def _take_from_queue(self, package_id: str) -> bool:
-        """Whether the worker was still queued (it is off the queue now)."""
+        """Whether the worker was still queued (it is off the queue now, and freed)."""
+        worker = self._running[package_id].worker
         try:
-            return self._pool.tryTake(self._running[package_id].worker)
+            taken = self._pool.tryTake(worker)
         except RuntimeError:  # already ran; the pool deleted it
             return False
+        if taken:
+            # The pool hands the runnable back, but PySide6 still counts it as
+            # owned by C++, which will never delete it now: without this the
+            # worker (its ZIP's member list included) lived until exit.
+            shiboken6.delete(worker)
+        return bool(taken)
 
     def _should_cancel(self, package_id: str) -> bool:
         return self._stop.is_set() or package_id in self._cancel_requested
