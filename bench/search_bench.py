@@ -19,10 +19,12 @@ costs ingestion - all measured in one run.
    indexed text.
 4. **Ingestion with and without the index**, in the same run, alternating:
    the 200-package batch of the ingestion figures through
-   ``IngestionPipeline.ingest`` (the ``veripost-cli ingest`` path) into the
-   local folder store (no S3 server, so the index's share is not diluted by
-   upload time). "Without" patches out the two costs of the index: building
-   the texts in the parse process and writing them in ``record_analysis``.
+   ``IngestionPipeline.ingest`` (the ``veripost-cli ingest`` path) into a
+   moto S3 server by default, as the ingestion figures are measured
+   (``--store local``: the local folder store, where the index's share is
+   not diluted by upload time). "Without" patches out the two costs of the
+   index: building the texts in the parse process and writing them in
+   ``record_analysis``.
 """
 
 from __future__ import annotations
