@@ -38,6 +38,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection
 
+from veripost_desktop.core.upg.file_names import split_extension
 from veripost_desktop.core.upg.indexed_text import (
     LINE_ARRAY_TYPE,
     IndexedText,
@@ -56,9 +57,8 @@ FOLD_ROWS = 100_000
 
 def file_extension(filename: str) -> str:
     """``"dir/P.rtf"`` -> ``".RTF"``; ``""`` without one."""
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    stem, dot, extension = name.rpartition(".")
-    return "." + extension.upper() if dot and stem else ""
+    _stem, extension = split_extension(filename)
+    return "." + extension if extension else ""
 
 
 def _chunks(items: Sequence[object]) -> Iterable[list[object]]:

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from veripost_desktop.core.upg.file_names import split_extension
 from veripost_desktop.core.upg.models import _PickledAsCall
 from veripost_desktop.core.upg.section_identity import (
     SectionedLines,
@@ -82,15 +83,9 @@ def unpack_numbers(data: bytes) -> array[int]:
     return numbers
 
 
-def _extension(filename: str) -> str:
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    stem, dot, extension = name.rpartition(".")
-    return extension.upper() if dot and stem else ""
-
-
 def is_indexed(filename: str, data: bytes) -> bool:
     """Every non-empty file but a compiled post is indexed (when it is text)."""
-    return bool(data) and _extension(filename) not in NOT_INDEXED_EXTENSIONS
+    return bool(data) and split_extension(filename)[1] not in NOT_INDEXED_EXTENSIONS
 
 
 def indexed_text_of(filename: str, read: SectionedLines) -> IndexedText:

@@ -42,6 +42,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 
 from veripost_desktop.core.upg.companion_files import parse_kin, parse_lng, parse_pinf
+from veripost_desktop.core.upg.file_names import base_name, split_extension
 from veripost_desktop.core.upg.indexed_text import ReadFile, indexed_texts
 from veripost_desktop.core.upg.models import (
     CallRef,
@@ -64,20 +65,6 @@ from veripost_desktop.core.upg.source_parser import parse_source
 SOURCE_EXTENSIONS = frozenset({"SRC", "LIB"})
 # The files of one post that are expected to share the .SRC's base name.
 SAME_NAME_EXTENSIONS = frozenset({"SRC", "LIB", "CTL", "LNG", "KIN", "PINF", "CNF", "ATR"})
-
-
-def base_name(filename: str) -> str:
-    """The file's own name, without any folder (``/`` or ``\\``) in front."""
-    return filename.replace("\\", "/").rsplit("/", 1)[-1]
-
-
-def split_extension(filename: str) -> tuple[str, str]:
-    """``"dir/GRBL-Post.ctl"`` -> ``("GRBL-Post", "CTL")``; no dot -> ``(name, "")``."""
-    name = base_name(filename)
-    stem, dot, extension = name.rpartition(".")
-    if not dot or not stem:
-        return name, ""
-    return stem, extension.upper()
 
 
 def _parse_file(filename: str, data: bytes) -> PackageFile:

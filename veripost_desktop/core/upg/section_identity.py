@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from veripost_desktop.core.upg.file_names import base_name, split_extension
 from veripost_desktop.core.upg.library_refs import clean_path, resolved_file_name
 from veripost_desktop.core.upg.text_decoding import decode_text, text_lines
 
@@ -220,16 +221,6 @@ def section_hashes(
 # ---- which files of a package are compared --------------------------------
 
 
-def _base_name(filename: str) -> str:
-    return filename.replace("\\", "/").rsplit("/", 1)[-1]
-
-
-def _stem(filename: str) -> str:
-    name = _base_name(filename)
-    stem, dot, _extension = name.rpartition(".")
-    return stem if dot and stem else name
-
-
 def own_library(
     src_filename: str, library_paths: Iterable[str], filenames: Iterable[str]
 ) -> str | None:
@@ -241,13 +232,13 @@ def own_library(
     on their last component. ``library_paths`` are the ``:LIBRARY=`` values as
     written (``LibraryRef.raw``), in file order.
     """
-    libs = [name for name in filenames if _base_name(name).upper().endswith(".LIB")]
-    by_name = {_base_name(name).upper(): name for name in reversed(libs)}
+    libs = [name for name in filenames if base_name(name).upper().endswith(".LIB")]
+    by_name = {base_name(name).upper(): name for name in reversed(libs)}
     for raw in library_paths:
         path = clean_path(raw)
         if path.startswith((".\\", "./")):
             found = by_name.get(resolved_file_name(path).upper())
             if found is not None:
                 return found
-    stem = _stem(src_filename).upper()
-    return next((name for name in libs if _stem(name).upper() == stem), None)
+    stem = split_extension(src_filename)[0].upper()
+    return next((name for name in libs if split_extension(name)[0].upper() == stem), None)
