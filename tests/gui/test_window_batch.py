@@ -34,6 +34,35 @@ def big_zip(corpus_dir: Path, path: Path, megabytes: int = 40) -> Path:
     return path
 
 
+def start_one_running_two_queued(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, corpus_dir: Path
+) -> tuple[MainWindow, list[str], list[BatchSnapshot]]:
+    """A window with one ingestion thread, a big package running and two
+    small ones queued behind it: (window, their ids in that order, the list
+    ``batch.ended`` appends to)."""
+    window = open_window(Settings(data_dir=tmp_path / "data", ingest_workers=1))
+    zips = [
+        big_zip(corpus_dir, tmp_path / "big.zip", megabytes=80),
+        make_package_zip(corpus_dir, tmp_path / "GRBL-Post.zip"),
+        make_package_zip(corpus_dir, tmp_path / "SCL.zip", "SCL-SW-GRBL-1_1"),
+    ]
+    ended: list[BatchSnapshot] = []
+    window.batch.ended.connect(ended.append)
+    drop_files(window, zips)
+    ids = [r.id for r in window.package_model.records()]
+    assert len(ids) == 3
+    # The catalog, not the row: a row shows a status a moment after the worker
+    # reached it, and under load the big package could be done by then.
+    qtbot.waitUntil(
+        lambda: (
+            window.services.catalog.get_package(ids[0]).status
+            in (PackageStatus.VALIDATING, PackageStatus.STORING)
+        ),
+        timeout=10_000,
+    )
+    return window, ids, ended
+
+
 def batch_widgets(window: MainWindow) -> tuple[QLabel, QProgressBar, QToolButton]:
     label = window.statusBar().findChild(QLabel, "batchLabel")
     bar = window.statusBar().findChild(QProgressBar, "batchProgress")
@@ -96,26 +125,7 @@ def test_cancel_all_ends_every_queued_and_running_ingestion_as_cancelled(
     corpus_dir: Path,
     shown_boxes: list[ShownBox],
 ) -> None:
-    window = open_window(Settings(data_dir=tmp_path / "data", ingest_workers=1))
-    zips = [
-        big_zip(corpus_dir, tmp_path / "big.zip", megabytes=80),
-        make_package_zip(corpus_dir, tmp_path / "GRBL-Post.zip"),
-        make_package_zip(corpus_dir, tmp_path / "SCL.zip", "SCL-SW-GRBL-1_1"),
-    ]
-    ended: list[BatchSnapshot] = []
-    window.batch.ended.connect(ended.append)
-    drop_files(window, zips)
-    ids = [r.id for r in window.package_model.records()]
-    assert len(ids) == 3
-    # The catalog, not the row: a row shows a status a moment after the worker
-    # reached it, and under load the big package could be done by then.
-    qtbot.waitUntil(
-        lambda: (
-            window.services.catalog.get_package(ids[0]).status
-            in (PackageStatus.VALIDATING, PackageStatus.STORING)
-        ),
-        timeout=10_000,
-    )
+    window, ids, ended = start_one_running_two_queued(qtbot, open_window, tmp_path, corpus_dir)
     assert window.window_actions.cancel_all.isEnabled()
     # The two queued workers, taken off the pool by Cancel all, must be freed.
     queued = [weakref.ref(window.ingestion._running[i].worker) for i in ids[1:]]
@@ -150,24 +160,9 @@ def test_cancel_all_also_stops_a_queued_ingestion_the_pool_starts_meanwhile(
     machine). Meanwhile the running ingestion sees its flag and ends, and the
     pool's one thread takes the next queued one. That one too must end as
     cancelled: it was queued when Cancel all was pressed."""
-    window = open_window(Settings(data_dir=tmp_path / "data", ingest_workers=1))
-    zips = [
-        big_zip(corpus_dir, tmp_path / "big.zip", megabytes=80),
-        make_package_zip(corpus_dir, tmp_path / "GRBL-Post.zip"),
-        make_package_zip(corpus_dir, tmp_path / "SCL.zip", "SCL-SW-GRBL-1_1"),
-    ]
-    ended: list[BatchSnapshot] = []
-    window.batch.ended.connect(ended.append)
-    drop_files(window, zips)
-    big_id, first_queued, last_queued = [r.id for r in window.package_model.records()]
+    window, ids, ended = start_one_running_two_queued(qtbot, open_window, tmp_path, corpus_dir)
+    big_id, first_queued, last_queued = ids
     catalog = window.services.catalog
-    qtbot.waitUntil(
-        lambda: (
-            catalog.get_package(big_id).status in (PackageStatus.VALIDATING, PackageStatus.STORING)
-        ),
-        timeout=10_000,
-    )
-
     pool = window.ingestion.thread_pool
 
     def hold_the_gui_thread(record: PackageRecord) -> None:
