@@ -61,7 +61,7 @@ def _patch_out_the_index() -> None:
     from veripost_desktop.core.upg import package_analysis
 
     package_analysis.indexed_texts = lambda files, read=None: ()  # type: ignore[assignment]
-    catalog.write_search_index = lambda conn, package_id, texts: 0  # type: ignore[assignment]
+    catalog.write_search_index = lambda conn, package_id, texts, cache=None: None  # type: ignore[assignment]
 
 
 if os.environ.get(NO_INDEX_ENV) == "1":

@@ -48,6 +48,7 @@ from veripost_desktop.core.catalog.section_hashes import (
 from veripost_desktop.core.errors import ErrorCode, UserError, VeriPostError
 from veripost_desktop.core.search.index_writer import delete_index as delete_search_index
 from veripost_desktop.core.search.index_writer import write_index as write_search_index
+from veripost_desktop.core.search.text_id_cache import TextIdCache
 from veripost_desktop.core.storage.object_store import package_prefix
 from veripost_desktop.core.upg import PackageAnalysis
 
@@ -107,6 +108,8 @@ class Catalog:
         self.uploaded_by = uploaded_by
         self.uploaded_host = uploaded_host
         self._read_engine, self._write_engine = open_engines(self.path)
+        # The search index's text ids met so far (see core/search/text_id_cache.py).
+        self._text_ids = TextIdCache()
 
     def close(self) -> None:
         self._read_engine.dispose()
@@ -349,9 +352,12 @@ class Catalog:
                     for ref in analysis.library_refs
                 ],
             )
-            write_search_index(session.connection(), package_id, analysis.indexed_texts)
+            learned = write_search_index(
+                session.connection(), package_id, analysis.indexed_texts, self._text_ids
+            )
             write_section_hashes(session.connection(), package_id, analysis.section_hashes)
-            return True
+        self._text_ids.publish(learned)  # committed: the ids it read are the catalog's
+        return True
 
     def clear_files(self, package_id: str) -> None:
         with self._write() as session:

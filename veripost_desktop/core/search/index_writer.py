@@ -35,9 +35,16 @@ import sqlite3
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from sqlalchemy import Connection
 
+from veripost_desktop.core.search.text_id_cache import (
+    LearnedIds,
+    TextIdCache,
+    count_removal,
+    read_removals,
+)
 from veripost_desktop.core.upg.file_names import split_extension
 from veripost_desktop.core.upg.indexed_text import (
     LINE_ARRAY_TYPE,
@@ -138,6 +145,7 @@ def delete_index(conn: Connection, package_ids: Sequence[str]) -> None:
         raw.execute(
             "DELETE FROM search_texts WHERE id IN (SELECT value FROM json_each(?))", (gone,)
         )
+        count_removal(raw)  # text ids remembered anywhere may be stale now
     raw.execute(
         "DELETE FROM search_files WHERE id IN (SELECT value FROM json_each(?))",
         (_as_json(file_ids),),
@@ -178,19 +186,22 @@ def _as_json(values: object) -> str:
     return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
 
 
-def _text_ids(raw: sqlite3.Connection, texts: list[str]) -> list[int]:
+def _text_ids(raw: sqlite3.Connection, texts: list[str]) -> tuple[list[int], dict[str, int]]:
     """The id of each of ``texts`` (distinct), in order, adding (and
-    indexing) those the catalog lacks.
+    indexing) those the catalog lacks; and those it had.
 
     The texts go to SQLite as one JSON array (``json_each``), so thousands
     of look-ups are one statement and the answer is numbers only: binding
     and fetching them row by row cost more than SQLite's own work."""
+    if not texts:
+        return [], {}
     found: dict[int, int] = dict(
         raw.execute(
             "SELECT j.key, t.id FROM json_each(?) j JOIN search_texts t ON t.text = j.value",
             (_as_json(texts),),
         ).fetchall()
     )
+    had = {texts[i]: text_id for i, text_id in found.items()}
     new = [i for i in range(len(texts)) if i not in found]
     if new:
         first = int(raw.execute("SELECT coalesce(max(id), 0) + 1 FROM search_texts").fetchone()[0])
@@ -204,17 +215,38 @@ def _text_ids(raw: sqlite3.Connection, texts: list[str]) -> list[int]:
             (first, first + len(new) - 1),
         )
         found.update(zip(new, range(first, first + len(new)), strict=True))
-    return [found[i] for i in range(len(texts))]
+    return [found[i] for i in range(len(texts))], had
 
 
-def write_index(conn: Connection, package_id: str, texts: Iterable[IndexedText]) -> int:
-    """Replace the package's indexed files with ``texts``; returns the lines indexed."""
+def _ids_of(
+    raw: sqlite3.Connection, distinct: list[str], cache: TextIdCache | None
+) -> tuple[dict[str, int], LearnedIds]:
+    """Every text's id: from ``cache`` when it knows it, else from (or
+    added to) ``search_texts``. Runs inside the write transaction."""
+    removals = read_removals(raw)
+    if cache is None:
+        ids, had = _text_ids(raw, distinct)
+        return dict(zip(distinct, ids, strict=True)), LearnedIds(removals, had)
+    known = cache.lookup(removals, distinct)
+    missing = [text for text, text_id in known.items() if text_id is None]
+    missing_ids, had = _text_ids(raw, missing)
+    known.update(zip(missing, missing_ids, strict=True))
+    return cast(dict[str, int], known), LearnedIds(removals, had)
+
+
+def write_index(
+    conn: Connection,
+    package_id: str,
+    texts: Iterable[IndexedText],
+    cache: TextIdCache | None = None,
+) -> LearnedIds:
+    """Replace the package's indexed files with ``texts``. Returns the ids
+    it found in the catalog, for ``cache.publish`` once committed."""
     delete_index(conn, [package_id])
     texts = list(texts)
     raw = _raw(conn)
     distinct = list(dict.fromkeys(t for f in texts for t in f.texts))
-    ids = dict(zip(distinct, _text_ids(raw, distinct), strict=True))
-    written = 0
+    ids, learned = _ids_of(raw, distinct, cache)
     for text in texts:
         extension = file_extension(text.filename)
         local_ids = [ids[t] for t in text.texts]
@@ -227,7 +259,7 @@ def write_index(conn: Connection, package_id: str, texts: Iterable[IndexedText])
                 text.filename,
                 extension,
                 len(lines),
-                json.dumps([list(s) for s in text.sections], separators=(",", ":")),
+                text.sections_json,
                 pack_numbers(lines),
             ),
         ).lastrowid
@@ -243,7 +275,6 @@ def write_index(conn: Connection, package_id: str, texts: Iterable[IndexedText])
                 "SELECT ?, value >> 32, value & 4294967295 FROM json_each(?) ORDER BY 2",
                 (file_id, pairs),
             )
-        written += len(lines)
     if raw.execute("SELECT count(*) FROM search_pending").fetchone()[0] >= FOLD_ROWS:
         fold_pending(conn)
-    return written
+    return learned

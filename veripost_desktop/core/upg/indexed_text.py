@@ -19,10 +19,11 @@ and the section hashes of compare: one pass finds its section headers.
 
 from __future__ import annotations
 
+import json
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from veripost_desktop.core.upg.file_names import split_extension
@@ -46,16 +47,17 @@ class IndexedText(_PickledAsCall):
     ``texts`` are the distinct lines in order of first appearance, ``counts``
     how many lines hold each (``array('I')`` bytes, little-endian), ``lines``
     the index in ``texts`` of every line in order (same format).
-    ``sections`` holds ``(first line index (0-based), key, active)`` for each
-    span of ``section_identity.split_sections``, the preamble included
-    (``section_identity.section_starts``).
+    ``sections_json`` holds ``[first line index (0-based), key, active]`` for
+    each span of ``section_identity.split_sections``, the preamble included
+    (``section_identity.section_starts``), as the JSON the index stores: made
+    here, in the parse process, it costs the app's write transaction nothing.
     """
 
     filename: str
     texts: tuple[str, ...]
     lines: bytes
     counts: bytes
-    sections: tuple[SectionStart, ...] = ()
+    sections_json: str = "[]"
 
     @property
     def line_count(self) -> int:
@@ -97,8 +99,17 @@ def indexed_text_of(filename: str, read: SectionedLines) -> IndexedText:
     indexes = array(LINE_ARRAY_TYPE, map(number.__getitem__, lines))
     counts = array(LINE_ARRAY_TYPE, counted.values())
     return IndexedText(
-        filename, tuple(distinct), pack_numbers(indexes), pack_numbers(counts), read.starts
+        filename,
+        tuple(distinct),
+        pack_numbers(indexes),
+        pack_numbers(counts),
+        sections_json(read.starts),
     )
+
+
+def sections_json(starts: Sequence[SectionStart]) -> str:
+    # Raw UTF-8 (as ``index_writer`` stores texts), no spaces.
+    return json.dumps(starts, ensure_ascii=False, separators=(",", ":"))
 
 
 ReadFile = Callable[[str], SectionedLines | None]
