@@ -93,3 +93,35 @@ def test_the_cache_stays_within_its_size() -> None:
     cache.publish(LearnedIds(0, {"c": 3, "d": 4}))
     assert len(cache) == 2
     assert cache.lookup(0, ["a", "c"]) == {"a": None, "c": 3}
+
+
+def test_a_removal_between_looking_up_and_writing_is_noticed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ids are looked up before the write lock: another process may
+    remove the texts in between, and the write must see it."""
+    from veripost_desktop.core.catalog import catalog as catalog_module
+
+    services = open_services(Settings(data_dir=tmp_path / "data", parse_workers=0))
+    try:
+        catalog = services.catalog
+        first = _add(catalog, "A", " G28 G91 Z0 (shared)", " only in A")
+        second = _add(catalog, "B", " G28 G91 Z0 (shared)", " only in B")
+        prepare = catalog_module.prepare_search_index
+
+        def prepare_then_remove(*args: object, **kwargs: object) -> object:
+            prepared = prepare(*args, **kwargs)  # type: ignore[arg-type]
+            other = Catalog(catalog.path)
+            other.delete_packages([first, second])
+            other.close()
+            return prepared
+
+        monkeypatch.setattr(catalog_module, "prepare_search_index", prepare_then_remove)
+        _add(catalog, "C", " new line one", " new line two", " G28 G91 Z0 (shared)")
+        assert _hits(services, "g28 g91") == [("C", 4, " G28 G91 Z0 (shared)")]
+        assert _hits(services, "new line") == [
+            ("C", 2, " new line one"),
+            ("C", 3, " new line two"),
+        ]
+    finally:
+        services.close()

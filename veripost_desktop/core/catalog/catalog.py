@@ -47,6 +47,7 @@ from veripost_desktop.core.catalog.section_hashes import (
 )
 from veripost_desktop.core.errors import ErrorCode, UserError, VeriPostError
 from veripost_desktop.core.search.index_writer import delete_index as delete_search_index
+from veripost_desktop.core.search.index_writer import prepare_index as prepare_search_index
 from veripost_desktop.core.search.index_writer import write_index as write_search_index
 from veripost_desktop.core.search.text_id_cache import TextIdCache
 from veripost_desktop.core.storage.object_store import package_prefix
@@ -263,6 +264,8 @@ class Catalog:
 
     def record_analysis(self, package_id: str, job_id: str, analysis: PackageAnalysis) -> bool:
         """Store what the parser read, replacing any earlier reading, in one transaction."""
+        # Before the write lock, which every ingestion waits for.
+        search_texts = prepare_search_index(analysis.indexed_texts, self._text_ids)
         with self._write() as session:
             row = session.get(PackageRow, package_id)
             if row is None or row.job_id != job_id:
@@ -353,7 +356,7 @@ class Catalog:
                 ],
             )
             learned = write_search_index(
-                session.connection(), package_id, analysis.indexed_texts, self._text_ids
+                session.connection(), package_id, search_texts, self._text_ids
             )
             write_section_hashes(session.connection(), package_id, analysis.section_hashes)
         self._text_ids.publish(learned)  # committed: the ids it read are the catalog's

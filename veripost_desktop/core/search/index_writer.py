@@ -35,6 +35,7 @@ import sqlite3
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import cast
 
 from sqlalchemy import Connection
@@ -218,16 +219,40 @@ def _text_ids(raw: sqlite3.Connection, texts: list[str]) -> tuple[list[int], dic
     return [found[i] for i in range(len(texts))], had
 
 
-def _ids_of(
-    raw: sqlite3.Connection, distinct: list[str], cache: TextIdCache | None
-) -> tuple[dict[str, int], LearnedIds]:
-    """Every text's id: from ``cache`` when it knows it, else from (or
-    added to) ``search_texts``. Runs inside the write transaction."""
-    removals = read_removals(raw)
+@dataclass(frozen=True, slots=True)
+class PreparedIndex:
+    """A package's texts made ready for ``write_index`` before the write
+    transaction (``prepare_index``): its distinct lines, and the ids the
+    cache knew for them as of its counter ``removals``. Written once."""
+
+    texts: tuple[IndexedText, ...]
+    distinct: list[str]
+    removals: int | None
+    known: dict[str, int | None]
+
+
+def prepare_index(texts: Iterable[IndexedText], cache: TextIdCache | None = None) -> PreparedIndex:
+    """What can be done without the write lock, which every ingestion waits for."""
+    texts = tuple(texts)
+    distinct = list(dict.fromkeys(t for f in texts for t in f.texts))
     if cache is None:
-        ids, had = _text_ids(raw, distinct)
-        return dict(zip(distinct, ids, strict=True)), LearnedIds(removals, had)
-    known = cache.lookup(removals, distinct)
+        return PreparedIndex(texts, distinct, None, dict.fromkeys(distinct))
+    removals, known = cache.peek(distinct)
+    return PreparedIndex(texts, distinct, removals, known)
+
+
+def _ids_of(
+    raw: sqlite3.Connection, prepared: PreparedIndex, cache: TextIdCache | None
+) -> tuple[dict[str, int], LearnedIds]:
+    """Every text's id: the cache's when its counter still holds, else from
+    (or added to) ``search_texts``. Runs inside the write transaction."""
+    removals = read_removals(raw)
+    if prepared.removals == removals:
+        known = prepared.known
+    elif cache is not None:
+        known = cache.lookup(removals, prepared.distinct)
+    else:
+        known = dict.fromkeys(prepared.distinct)
     missing = [text for text, text_id in known.items() if text_id is None]
     missing_ids, had = _text_ids(raw, missing)
     known.update(zip(missing, missing_ids, strict=True))
@@ -237,17 +262,16 @@ def _ids_of(
 def write_index(
     conn: Connection,
     package_id: str,
-    texts: Iterable[IndexedText],
+    texts: Iterable[IndexedText] | PreparedIndex,
     cache: TextIdCache | None = None,
 ) -> LearnedIds:
     """Replace the package's indexed files with ``texts``. Returns the ids
     it found in the catalog, for ``cache.publish`` once committed."""
     delete_index(conn, [package_id])
-    texts = list(texts)
+    prepared = texts if isinstance(texts, PreparedIndex) else prepare_index(texts, cache)
     raw = _raw(conn)
-    distinct = list(dict.fromkeys(t for f in texts for t in f.texts))
-    ids, learned = _ids_of(raw, distinct, cache)
-    for text in texts:
+    ids, learned = _ids_of(raw, prepared, cache)
+    for text in prepared.texts:
         extension = file_extension(text.filename)
         local_ids = [ids[t] for t in text.texts]
         lines = array(LINE_ARRAY_TYPE, map(local_ids.__getitem__, text.line_indexes()))

@@ -18,9 +18,12 @@ When an id may be trusted:
   most ``MAX_ENTRIES`` of them.
 - A text keeps its id until it is removed, and every removal, by any process
   sharing the catalog, adds one to a counter in ``catalog_info`` in the
-  same transaction (``index_writer.delete_index``). The writer reads the
-  counter inside its own write transaction, where no other process can
-  remove anything, and the cache forgets everything when it has moved.
+  same transaction (``index_writer.delete_index``). Every entry was read
+  with the counter at the cache's value. The writer looks its lines up
+  before taking the write lock (``peek``) and reads the counter inside its
+  write transaction, where no other process can remove anything: the same
+  value means the ids hold; another means the cache forgets everything
+  and the lines are looked up again (``lookup``).
 
 Each ``Catalog`` object has its own cache, so a catalog file opened anew
 starts with an empty one.
@@ -79,6 +82,12 @@ class TextIdCache:
                 self._ids.clear()
                 self._removals = removals
             return dict(zip(texts, map(self._ids.get, texts), strict=True))
+
+    def peek(self, texts: Sequence[str]) -> tuple[int | None, dict[str, int | None]]:
+        """``lookup`` before the write transaction: the ids as of the counter
+        value returned, which the writer checks inside its transaction."""
+        with self._lock:
+            return self._removals, dict(zip(texts, map(self._ids.get, texts), strict=True))
 
     def publish(self, learned: LearnedIds | None) -> None:
         """Remember ``learned`` once its transaction has committed."""
