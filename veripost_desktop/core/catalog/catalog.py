@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from veripost_desktop.core.catalog.checkpointer import WalCheckpointer
 from veripost_desktop.core.catalog.database import open_engines
 from veripost_desktop.core.catalog.models import (
     Base,
@@ -111,8 +112,11 @@ class Catalog:
         self._read_engine, self._write_engine = open_engines(self.path)
         # The search index's text ids met so far (see core/search/text_id_cache.py).
         self._text_ids = TextIdCache()
+        self._checkpointer = WalCheckpointer(self.path)
+        self._checkpointer.start()
 
     def close(self) -> None:
+        self._checkpointer.stop()
         self._read_engine.dispose()
         self._write_engine.dispose()
 
