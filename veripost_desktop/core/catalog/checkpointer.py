@@ -41,7 +41,6 @@ class WalCheckpointer:
         self._thread = threading.Thread(
             target=self._run, name=f"checkpoint {path.name}", daemon=True
         )
-        self.checkpoints = 0
 
     def start(self) -> None:
         self._thread.start()
@@ -60,6 +59,7 @@ class WalCheckpointer:
 
     def _run(self) -> None:
         conn: sqlite3.Connection | None = None
+        last_error = ""
         try:
             while not self._stop.wait(self._poll_seconds):
                 if self._wal_bytes() < CHECKPOINT_BYTES:
@@ -68,9 +68,11 @@ class WalCheckpointer:
                     conn = sqlite3.connect(self._path, isolation_level=None)
                 try:
                     conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                    self.checkpoints += 1
+                    last_error = ""
                 except sqlite3.Error as exc:  # the write connection's backstop still runs
-                    log.warning("background checkpoint of %s failed: %s", self._path, exc)
+                    if str(exc) != last_error:  # once, not every half second
+                        log.warning("background checkpoint of %s failed: %s", self._path, exc)
+                    last_error = str(exc)
         finally:
             if conn is not None:
                 conn.close()
