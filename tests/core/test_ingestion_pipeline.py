@@ -120,7 +120,11 @@ def test_failure_mid_storing_removes_what_was_stored(
 
     monkeypatch.setattr(pipeline, "PROGRESS_INTERVAL_S", 0.0)  # an event per chunk
     zpath = make_package_zip(corpus_dir, tmp_path / "p.zip", folder="")
-    services = open_services(s3_settings)
+    # One upload at a time, in member order: the earlier members are stored
+    # before the last one is read. With several, the bad member could fail
+    # before any other had finished (1 run in ~15), and nothing was left to
+    # remove.
+    services = open_services(s3_settings.model_copy(update={"upload_workers": 1}))
     validation = services.pipeline.check(zpath)
     assert validation.ok
     pkg = services.pipeline.register(validation)
