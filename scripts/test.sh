@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh test
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/ruff check veripost_desktop tests bench
+.venv/bin/ruff format --check veripost_desktop tests bench
 # The core (no Qt) is held to mypy --strict; the fronts to the project's mypy settings.
 .venv/bin/mypy --strict veripost_desktop/core
 .venv/bin/python -m pytest "$@"
