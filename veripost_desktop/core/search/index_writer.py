@@ -247,12 +247,9 @@ def _ids_of(
     """Every text's id: the cache's when its counter still holds, else from
     (or added to) ``search_texts``. Runs inside the write transaction."""
     removals = read_removals(raw)
-    if prepared.removals == removals:
-        known = prepared.known
-    elif cache is not None:
+    known = prepared.known  # without a cache it knows nothing, which always holds
+    if cache is not None and prepared.removals != removals:
         known = cache.lookup(removals, prepared.distinct)
-    else:
-        known = dict.fromkeys(prepared.distinct)
     missing = [text for text, text_id in known.items() if text_id is None]
     missing_ids, had = _text_ids(raw, missing)
     known.update(zip(missing, missing_ids, strict=True))
