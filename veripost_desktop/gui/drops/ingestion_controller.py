@@ -343,11 +343,10 @@ class IngestionController(QObject):
         self._cancel_requested.update(ids)
         queued = {i for i in ids if self._take_from_queue(i)}
         for package_id in ids:
-            if package_id not in queued:
-                log.info("cancelling the running ingestion of %s", package_id)
-        for package_id in ids:
             if package_id in queued:
                 self._cancel_queued(package_id)
+            else:
+                log.info("cancelling the running ingestion of %s", package_id)
         return ids
 
     def _take_from_queue(self, package_id: str) -> bool:
