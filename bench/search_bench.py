@@ -61,7 +61,7 @@ def _patch_out_the_index() -> None:
     from veripost_desktop.core.upg import package_analysis
 
     package_analysis.indexed_texts = lambda files, read=None: ()  # type: ignore[assignment]
-    catalog.write_search_index = lambda conn, package_id, texts, cache=None: None  # type: ignore[assignment]
+    catalog.Catalog._index_package = lambda self, package_id, job_id, prepared: None  # type: ignore[method-assign]
 
 
 if os.environ.get(NO_INDEX_ENV) == "1":
@@ -69,6 +69,8 @@ if os.environ.get(NO_INDEX_ENV) == "1":
 
 from bench_parser import DEFAULT_CORPUS  # noqa: E402
 from corpus import COMPANIONS, POSTS, CorpusSpec, _load_post, _package_files, build_corpus  # noqa: E402
+
+from veripost_desktop.core.search.index_database import index_path  # noqa: E402
 
 # What people search for: instructions, variables, macros, words of a prompt.
 # What people search for: instructions, variables, macros, words of a
@@ -103,10 +105,10 @@ def build_index(upg: Path, index_dir: Path, packages: int) -> tuple[Path, int, f
     path = index_dir / "catalog.sqlite3"
     if manifest.is_file():
         done = json.loads(manifest.read_text())
-        if done.get("packages") == packages and path.is_file():
+        if done.get("packages") == packages and index_path(path).is_file():
             return path, int(done["text_bytes"]), 0.0
     index_dir.mkdir(parents=True, exist_ok=True)
-    for stale in index_dir.glob("catalog.sqlite3*"):
+    for stale in [*index_dir.glob("catalog.sqlite3*"), *index_dir.glob("catalog-search.sqlite3*")]:
         stale.unlink()
     manifest.unlink(missing_ok=True)
     posts = [_load_post(upg, name) for name in POSTS]
@@ -126,7 +128,7 @@ def build_index(upg: Path, index_dir: Path, packages: int) -> tuple[Path, int, f
         records = catalog.create_packages(
             (f"P{i:05d}-{posts[i % len(posts)].name}", f"generated-{i}.zip", 0, 0) for i in numbers
         )
-        with catalog.write_engine.begin() as conn:
+        with catalog.write_engine.begin() as conn, catalog.index_engine.begin() as index_conn:
             for i, record in zip(numbers, records, strict=True):
                 rng = random.Random(spec.seed * 1_000_003 + i)
                 post, other = posts[i % len(posts)], posts[(i + 1) % len(posts)]
@@ -137,7 +139,7 @@ def build_index(upg: Path, index_dir: Path, packages: int) -> tuple[Path, int, f
                     for t in texts
                     for text, count in zip(t.texts, t.text_counts(), strict=True)
                 )
-                write_index(conn, record.id, texts)
+                write_index(index_conn, record.id, record.job_id, texts)
                 conn.execute(
                     update(PackageRow)
                     .where(PackageRow.id == record.id)
@@ -154,7 +156,7 @@ def build_index(upg: Path, index_dir: Path, packages: int) -> tuple[Path, int, f
             flush=True,
         )
     catalog.close()
-    db = sqlite3.connect(path, isolation_level=None)
+    db = sqlite3.connect(index_path(path), isolation_level=None)
     try:
         db.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -179,7 +181,8 @@ def time_queries(path: Path, queries: list[str], repeat: int) -> list[tuple[str,
     from veripost_desktop.core.catalog.database import open_engines
     from veripost_desktop.core.search.search_query import SearchRequest, search
 
-    read_engine, write_engine = open_engines(path)
+    engines = open_engines(path)
+    read_engine = engines.read
     out = []
     try:
         search(read_engine, SearchRequest("warm-up"))
@@ -193,8 +196,7 @@ def time_queries(path: Path, queries: list[str], repeat: int) -> list[tuple[str,
                 hits = result.total_hits
             out.append((query, statistics.median(times), hits))
     finally:
-        read_engine.dispose()
-        write_engine.dispose()
+        engines.dispose()
     return out
 
 
@@ -212,11 +214,11 @@ def ingest_once(zips: list[Path], work: Path, with_index: bool, endpoint: str | 
         from veripost_desktop.core.catalog import catalog
         from veripost_desktop.core.upg import package_analysis
 
-        saved = (package_analysis.indexed_texts, catalog.write_search_index)
+        saved = (package_analysis.indexed_texts, catalog.Catalog._index_package)
         _patch_out_the_index()
 
         def restore() -> None:
-            package_analysis.indexed_texts, catalog.write_search_index = saved  # type: ignore[assignment]
+            package_analysis.indexed_texts, catalog.Catalog._index_package = saved  # type: ignore[assignment]
 
     from concurrent.futures import ThreadPoolExecutor
 
@@ -235,7 +237,7 @@ def ingest_once(zips: list[Path], work: Path, with_index: bool, endpoint: str | 
         bad = [o for o in outcomes if not o.ok]
         if bad:
             raise RuntimeError(f"{len(bad)} package(s) did not end ready: {bad[0].error}")
-        with sqlite3.connect(services.catalog.path) as db:
+        with sqlite3.connect(services.catalog.index_path) as db:
             lines = db.execute("SELECT count(*) FROM search_files").fetchone()[0]
         if bool(lines) != with_index:
             raise RuntimeError(f"index rows {lines} in a run with_index={with_index}")
@@ -276,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         results["build_seconds"] = round(build_seconds, 1)
         print(f"built in {build_seconds:.0f} s")
 
-    sizes = index_sizes(path)
+    sizes = index_sizes(index_path(path))
     fts = sum(v for k, v in sizes.items() if k.startswith("search_fts"))
     # Everything else the index is made of: the distinct texts (and their
     # unique index), the line arrays, the postings (folded and pending) and the uses.

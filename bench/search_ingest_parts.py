@@ -2,7 +2,7 @@
 process: the parse process's share (``analyse_package`` with and without the
 index's texts), ``prepare_index`` (before the write lock), ``write_index`` and its
 commit (inside it), and the pages each commit
-adds to the catalog's WAL as the catalog grows.
+adds to the index file's WAL as the index grows.
 
     .venv/bin/python bench/search_ingest_parts.py            # 200 packages
     .venv/bin/python bench/search_ingest_parts.py --packages 40
@@ -73,14 +73,14 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     # 2. write_index and its commit, and the WAL pages of each commit.
-    # Let the WAL grow, to count its pages: no automatic checkpoint, none
-    # from the catalog's checkpoint thread.
+    # Let the index file's WAL grow, to count its pages: no automatic
+    # checkpoint, none from the catalog's checkpoint threads.
     database.WAL_CHECKPOINT_PAGES = 10_000_000
     checkpointer.CHECKPOINT_BYTES = 1 << 50
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "catalog.sqlite3"
         catalog = Catalog(path)
-        wal = Path(f"{path}-wal")
+        wal = Path(f"{catalog.index_path}-wal")
         records = catalog.create_packages(
             (f"P{i:05d}", f"p{i}.zip", 0, 0) for i in range(len(packages))
         )
@@ -92,9 +92,9 @@ def main(argv: list[str] | None = None) -> int:
             prepared_at = time.perf_counter()
             prepared = prepare_index(texts, cache)  # before the write lock
             prepares.append(time.perf_counter() - prepared_at)
-            with catalog.write_engine.begin() as conn:
+            with catalog.index_engine.begin() as conn:
                 started = time.perf_counter()
-                learned = write_index(conn, record.id, prepared, cache)
+                learned = write_index(conn, record.id, record.job_id, prepared, cache)
                 written = time.perf_counter()
             done = time.perf_counter()
             cache.publish(learned)

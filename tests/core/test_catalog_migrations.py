@@ -79,17 +79,7 @@ def test_migrations_build_the_schema_the_models_describe(tmp_path: Path) -> None
     Catalog(path).close()
     engine = create_engine(f"sqlite:///{path.as_posix()}")
     with engine.connect() as conn:
-        # The search index's FTS5 table and its shadow tables (migration 0006)
-        # are SQLite's own: no model describes them.
-        context = MigrationContext.configure(
-            conn,
-            opts={
-                "include_name": lambda name, kind, _parent: (
-                    not str(name).startswith("search_fts") or kind != "table"
-                )
-            },
-        )
-        differences = compare_metadata(context, Base.metadata)
+        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
     assert differences == []
     with sqlite3.connect(path) as conn:

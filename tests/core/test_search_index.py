@@ -18,7 +18,7 @@ from veripost_desktop.core.catalog.catalog import READING_VERSION
 from veripost_desktop.core.config import Settings
 from veripost_desktop.core.errors import ErrorCode, VeriPostError
 from veripost_desktop.core.search import index_writer, search_query
-from veripost_desktop.core.search.index_writer import delete_index, fold_pending
+from veripost_desktop.core.search.index_writer import fold_pending
 from veripost_desktop.core.search.search_query import (
     SearchRequest,
     SearchResult,
@@ -63,7 +63,7 @@ def indexed(
                 write_zip(corpus_dir, folder, root / f"{folder}.zip")
             )
         assert outcome.ok, outcome.error
-    state = index_state(services.catalog.path)
+    state = index_state(services.catalog.index_path)
     assert (state["search_pending"] > 0) == (request.param != "folded")
     assert (state["search_postings"] > 0) == (request.param != "pending")
     yield services
@@ -260,14 +260,14 @@ def test_removing_a_package_removes_its_hits(tmp_path: Path, corpus_dir: Path, m
             ids[folder] = outcome.package.id
         before = run(services, "rapid z", limit=ALL)
         assert {h.package_name for h in before.hits} == {"GRBL-Post", "SCL-SW-GRBL-1_1"}
-        before_removal = index_state(services.catalog.path)
+        before_removal = index_state(services.catalog.index_path)
 
         services.catalog.delete_package(ids["GRBL-Post"])
         after = run(services, "rapid z", limit=ALL)
         assert as_scan(after) == plain_scan(
             corpus_dir, {"SCL-SW-GRBL-1_1": "SCL-SW-GRBL-1_1"}, "rapid z"
         )
-        after_removal = index_state(services.catalog.path)
+        after_removal = index_state(services.catalog.index_path)
         grbl_lines = sum(
             len((corpus_dir / "GRBL-Post" / n).read_bytes().split(b"\n")) - 1
             for n in ("GRBL-Post.SRC", "GRBL-Post.LIB", "GRBL-Post.lng")
@@ -279,7 +279,7 @@ def test_removing_a_package_removes_its_hits(tmp_path: Path, corpus_dir: Path, m
 
         services.catalog.clear_files(ids["SCL-SW-GRBL-1_1"])
         assert run(services, "rapid z").total_hits == 0
-        assert set(index_state(services.catalog.path).values()) == {0}
+        assert set(index_state(services.catalog.index_path).values()) == {0}
     finally:
         services.close()
 
@@ -301,11 +301,11 @@ def test_a_catalog_from_before_the_index_is_filled_by_reading_again(
         expected = as_scan(run(services, "<G:ABSINC>", limit=ALL))
         assert expected
         # As a catalog of the previous reading: no index rows, reading_version 1.
+        services.catalog.delete_search_index([p.id for p in services.catalog.list_packages()])
         with services.catalog.write_engine.begin() as conn:
-            delete_index(conn, [p.id for p in services.catalog.list_packages()])
             conn.exec_driver_sql("UPDATE packages SET reading_version = 1")
         assert run(services, "<G:ABSINC>").total_hits == 0
-        assert set(index_state(services.catalog.path).values()) == {0}
+        assert set(index_state(services.catalog.index_path).values()) == {0}
 
         stale = [
             p
@@ -399,8 +399,8 @@ def test_the_background_reading_pass_fills_the_index(tmp_path: Path, corpus_dir:
             assert services.pipeline.ingest(
                 write_zip(corpus_dir, folder, tmp_path / f"{folder}.zip")
             ).ok
+        services.catalog.delete_search_index([p.id for p in services.catalog.list_packages()])
         with services.catalog.write_engine.begin() as conn:
-            delete_index(conn, [p.id for p in services.catalog.list_packages()])
             conn.exec_driver_sql("UPDATE packages SET reading_version = NULL")
         extensions = searched_extensions((".CNF",))
         assert run(services, "indexer", extensions=extensions).total_hits == 0
@@ -413,7 +413,7 @@ def test_the_background_reading_pass_fills_the_index(tmp_path: Path, corpus_dir:
                 corpus_dir, PACKAGE_NAMES, query, extensions={*SEARCHED_TYPES, ".CNF"}
             )
             assert expected and as_scan(result) == expected
-        index_state(services.catalog.path)
+        index_state(services.catalog.index_path)
     finally:
         services.close()
 
@@ -466,20 +466,20 @@ def test_pending_postings_fold_in_once_there_are_enough(
         assert services.pipeline.ingest(
             write_zip(corpus_dir, FOLDERS[0], tmp_path / "first.zip")
         ).ok
-        first = index_state(services.catalog.path)
+        first = index_state(services.catalog.index_path)
         assert first["search_pending"] > 0 and first["search_postings"] == 0
         # The second package takes the pending rows past the threshold: all fold.
         monkeypatch.setattr(index_writer, "FOLD_ROWS", first["search_pending"] + 1)
         assert services.pipeline.ingest(
             write_zip(corpus_dir, FOLDERS[1], tmp_path / "second.zip")
         ).ok
-        second = index_state(services.catalog.path)
+        second = index_state(services.catalog.index_path)
         assert second["search_pending"] == 0 and second["search_postings"] > first["search_pending"]
         # The third stays pending beside them.
         assert services.pipeline.ingest(
             write_zip(corpus_dir, FOLDERS[2], tmp_path / "third.zip")
         ).ok
-        third = index_state(services.catalog.path)
+        third = index_state(services.catalog.index_path)
         assert third["search_pending"] > 0
         queries = ("rapid z", "<G:ABSINC>", "e", "five_axis_rapid_z_move")
         extensions = searched_extensions((".CNF",))
@@ -489,36 +489,38 @@ def test_pending_postings_fold_in_once_there_are_enough(
                 corpus_dir, PACKAGE_NAMES, query, extensions={*SEARCHED_TYPES, ".CNF"}
             )
             assert as_scan(result) == expected and result.total_hits == len(expected)
-        with services.catalog.write_engine.begin() as conn:
+        with services.catalog.index_engine.begin() as conn:
             assert fold_pending(conn) == third["search_pending"]
             assert fold_pending(conn) == 0  # nothing left
-        assert index_state(services.catalog.path)["search_pending"] == 0
+        assert index_state(services.catalog.index_path)["search_pending"] == 0
         for query, result in before.items():
             assert run(services, query, limit=ALL, extensions=extensions) == result
     finally:
         services.close()
 
 
-def test_downgrading_below_the_pending_table_folds_its_postings(
-    tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+def test_downgrading_below_the_index_file_gives_the_catalog_its_tables_back(
+    tmp_path: Path, corpus_dir: Path
 ) -> None:
+    """Migration 0010 moved the index to its own file; going back to 0009
+    recreates the catalog's (empty) tables and sets every reading back, so
+    that version's background pass fills them again from storage."""
     from alembic import command
 
     from veripost_desktop.core.catalog import database
 
     services = open_services(Settings(data_dir=tmp_path / "data", parse_workers=0))
-    monkeypatch.setattr(index_writer, "FOLD_ROWS", NEVER)
     try:
         assert services.pipeline.ingest(write_zip(corpus_dir, FOLDERS[0], tmp_path / "p.zip")).ok
-        lines = index_state(services.catalog.path)["lines"]
         cfg = database.alembic_config()
         with services.catalog.write_engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0008")
+            command.downgrade(cfg, "0009")
     finally:
         services.close()
     with sqlite3.connect(services.catalog.path) as db:
-        uses = db.execute("SELECT sum(uses) FROM search_text_uses").fetchone()[0]
-        postings = db.execute("SELECT sum(hits) FROM search_postings").fetchone()[0]
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
-    assert uses == postings == lines > 0 and "search_pending" not in tables
+        readings = {row[0] for row in db.execute("SELECT reading_version FROM packages")}
+        rows = db.execute("SELECT count(*) FROM search_files").fetchone()[0]
+    assert {"search_fts", "search_texts", "search_files", "search_pending"} <= tables
+    assert readings == {None} and rows == 0

@@ -107,7 +107,7 @@ def test_a_removal_between_looking_up_and_writing_is_noticed(
         catalog = services.catalog
         first = _add(catalog, "A", " G28 G91 Z0 (shared)", " only in A")
         second = _add(catalog, "B", " G28 G91 Z0 (shared)", " only in B")
-        prepare = catalog_module.prepare_search_index
+        prepare = catalog_module.prepare_index
 
         def prepare_then_remove(*args: object, **kwargs: object) -> object:
             prepared = prepare(*args, **kwargs)  # type: ignore[arg-type]
@@ -116,7 +116,7 @@ def test_a_removal_between_looking_up_and_writing_is_noticed(
             other.close()
             return prepared
 
-        monkeypatch.setattr(catalog_module, "prepare_search_index", prepare_then_remove)
+        monkeypatch.setattr(catalog_module, "prepare_index", prepare_then_remove)
         _add(catalog, "C", " new line one", " new line two", " G28 G91 Z0 (shared)")
         assert _hits(services, "g28 g91") == [("C", 4, " G28 G91 Z0 (shared)")]
         assert _hits(services, "new line") == [

@@ -8,6 +8,7 @@ ignored, so a late worker can never overwrite a newer attempt.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from veripost_desktop.core.catalog.checkpointer import WalCheckpointer
@@ -47,12 +48,18 @@ from veripost_desktop.core.catalog.section_hashes import (
     write_section_hashes,
 )
 from veripost_desktop.core.errors import ErrorCode, UserError, VeriPostError
-from veripost_desktop.core.search.index_writer import delete_index as delete_search_index
-from veripost_desktop.core.search.index_writer import prepare_index as prepare_search_index
-from veripost_desktop.core.search.index_writer import write_index as write_search_index
+from veripost_desktop.core.search.index_database import SearchPackageRow
+from veripost_desktop.core.search.index_writer import (
+    PreparedIndex,
+    delete_index,
+    prepare_index,
+    write_index,
+)
 from veripost_desktop.core.search.text_id_cache import TextIdCache
 from veripost_desktop.core.storage.object_store import package_prefix
 from veripost_desktop.core.upg import PackageAnalysis
+
+log = logging.getLogger(__name__)
 
 _PARSE_TABLES = (SectionRow, WarningRow, LibraryRefRow)
 
@@ -109,16 +116,21 @@ class Catalog:
         # Stamped on every package this desktop adds (settings' user_name, host name).
         self.uploaded_by = uploaded_by
         self.uploaded_host = uploaded_host
-        self._read_engine, self._write_engine = open_engines(self.path)
+        self._engines = open_engines(self.path)
+        self._read_engine, self._write_engine = self._engines.read, self._engines.write
         # The search index's text ids met so far (see core/search/text_id_cache.py).
         self._text_ids = TextIdCache()
-        self._checkpointer = WalCheckpointer(self.path)
-        self._checkpointer.start()
+        self._checkpointers = [
+            WalCheckpointer(self.path),
+            WalCheckpointer(self._engines.index_path),
+        ]
+        for checkpointer in self._checkpointers:
+            checkpointer.start()
 
     def close(self) -> None:
-        self._checkpointer.stop()
-        self._read_engine.dispose()
-        self._write_engine.dispose()
+        for checkpointer in self._checkpointers:
+            checkpointer.stop()
+        self._engines.dispose()
 
     @property
     def write_engine(self) -> Engine:
@@ -126,7 +138,17 @@ class Catalog:
 
     @property
     def read_engine(self) -> Engine:
+        """Its connections have the search index attached (``core/search/index_database.py``)."""
         return self._read_engine
+
+    @property
+    def index_engine(self) -> Engine:
+        """The search index file's write engine."""
+        return self._engines.index_write
+
+    @property
+    def index_path(self) -> Path:
+        return self._engines.index_path
 
     def probe(self) -> None:
         """Read the main tables' pages: a file cut short fails here, at open,
@@ -269,7 +291,7 @@ class Catalog:
     def record_analysis(self, package_id: str, job_id: str, analysis: PackageAnalysis) -> bool:
         """Store what the parser read, replacing any earlier reading, in one transaction."""
         # Before the write lock, which every ingestion waits for.
-        search_texts = prepare_search_index(analysis.indexed_texts, self._text_ids)
+        search_texts = prepare_index(analysis.indexed_texts, self._text_ids)
         with self._write() as session:
             row = session.get(PackageRow, package_id)
             if row is None or row.job_id != job_id:
@@ -359,19 +381,33 @@ class Catalog:
                     for ref in analysis.library_refs
                 ],
             )
-            learned = write_search_index(
-                session.connection(), package_id, search_texts, self._text_ids
-            )
             write_section_hashes(session.connection(), package_id, analysis.section_hashes)
-        self._text_ids.publish(learned)  # committed: the ids it read are the catalog's
+        self._index_package(package_id, job_id, search_texts)
         return True
 
+    def _index_package(self, package_id: str, job_id: str, prepared: PreparedIndex) -> None:
+        """Write a recorded package's lines to the search index. The index
+        has a file and a write lock of its own: the next worker records its
+        package in the catalog meanwhile."""
+        with self.index_engine.begin() as conn:
+            learned = write_index(conn, package_id, job_id, prepared, self._text_ids)
+        self._text_ids.publish(learned)  # committed: the ids it read are the index's
+        if self.find_package(package_id) is None:
+            # Removed while its index was written: ``delete_packages`` cleared
+            # the index before this write landed, so this one goes too.
+            self.delete_search_index([package_id])
+
+    def delete_search_index(self, package_ids: Sequence[str]) -> None:
+        """The packages' lines leave the search index (their catalog rows stay)."""
+        with self.index_engine.begin() as conn:
+            delete_index(conn, package_ids)
+
     def clear_files(self, package_id: str) -> None:
+        self.delete_search_index([package_id])
         with self._write() as session:
             session.execute(delete(PackageFileRow).where(PackageFileRow.package_id == package_id))
             for table in _PARSE_TABLES:
                 session.execute(delete(table).where(table.package_id == package_id))
-            delete_search_index(session.connection(), [package_id])
             delete_section_hashes(session.connection(), [package_id])
 
     def delete_package(self, package_id: str) -> None:
@@ -380,8 +416,27 @@ class Catalog:
     def delete_packages(self, package_ids: Iterable[str]) -> None:
         """Several packages' rows, in one transaction."""
         ids = list(package_ids)
+        # The index first: a search never counts lines of a package the
+        # catalog no longer has. Again after the catalog's rows: an index a
+        # reading wrote in between goes too (one written later finds its
+        # package gone and clears itself, in ``_index_package``).
+        self.delete_search_index(ids)
         with self._write() as session:
             delete_package_rows(session, ids)
+        self.delete_search_index(ids)
+
+    def prune_search_index(self) -> int:
+        """Remove the index of packages the catalog no longer has (a process
+        stopped between the two files' writes); returns how many."""
+        orphans = select(SearchPackageRow.package_id).where(
+            ~exists().where(PackageRow.id == SearchPackageRow.package_id)
+        )
+        with self._read() as session:
+            ids = list(session.scalars(orphans))
+        if ids:
+            log.info("search index: removing %d package(s) the catalog no longer has", len(ids))
+            self.delete_search_index(ids)
+        return len(ids)
 
     # ---- reading ---------------------------------------------------------
 
@@ -510,10 +565,10 @@ class Catalog:
 
 
 def delete_package_rows(session: Session, package_ids: Sequence[str]) -> None:
-    """Every row of these packages, every table, in the session's transaction."""
+    """Every catalog row of these packages, every table, in the session's
+    transaction; their search index is the caller's (``Catalog.delete_search_index``)."""
     for start in range(0, len(package_ids), 500):  # SQLite's bound-parameter limit
         chunk = list(package_ids[start : start + 500])
-        delete_search_index(session.connection(), chunk)
         delete_section_hashes(session.connection(), chunk)
         for table in (*_PARSE_TABLES, PackageFileRow):
             session.execute(delete(table).where(table.package_id.in_(chunk)))

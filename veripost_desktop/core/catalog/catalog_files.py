@@ -11,6 +11,7 @@ with ``store_mismatch``, both stores named.
 A catalog SQLite cannot read (cut short, overwritten) is moved aside with a
 timestamp, never deleted, and a new one is made; the store is the record, so
 a refresh fills it again (``Services.recovered_catalog`` tells the front).
+Its search index file, derived data, is removed with it and rebuilt.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import hashlib
 import logging
 import os
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +27,9 @@ from pathlib import Path
 from sqlalchemy.exc import DatabaseError
 
 from veripost_desktop.core.catalog.catalog import Catalog
+from veripost_desktop.core.catalog.database import is_damage
 from veripost_desktop.core.errors import ErrorCode, VeriPostError
+from veripost_desktop.core.search.index_database import index_path, remove_index_files
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +37,6 @@ STORE_KEY = "store"
 STORE_DESCRIPTION_KEY = "store_description"
 DEFAULT_NAME = "catalog.sqlite3"
 PER_STORE_FOLDER = "catalogs"
-# SQLite's "this is not a database I can read" result codes.
-_SQLITE_CORRUPT = 11
-_SQLITE_NOTADB = 26
 
 
 @dataclass(frozen=True)
@@ -121,17 +120,6 @@ def _claim_or_refuse(catalog: Catalog, store: StoreRef) -> None:
         )
 
 
-def _is_damage(exc: BaseException) -> bool:
-    orig = getattr(exc, "orig", exc)
-    if not isinstance(orig, sqlite3.DatabaseError):
-        return False
-    code = getattr(orig, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
-    text = str(orig).lower()
-    return "malformed" in text or "not a database" in text
-
-
 def _open_or_recover(path: Path, **kwargs: str | None) -> OpenedCatalog:
     try:
         catalog = Catalog(path, **kwargs)
@@ -142,10 +130,12 @@ def _open_or_recover(path: Path, **kwargs: str | None) -> OpenedCatalog:
             raise
         return OpenedCatalog(catalog)
     except DatabaseError as exc:
-        if not _is_damage(exc):
+        if not is_damage(exc):
             raise
         moved = move_aside(path)
         log.error("catalog %s is damaged (%s); moved to %s", path, exc.orig, moved)
+        # Its search index describes packages the new catalog does not have yet.
+        remove_index_files(index_path(path))
         return OpenedCatalog(Catalog(path, **kwargs), moved_aside=moved)
 
 

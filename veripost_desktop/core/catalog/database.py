@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,10 +31,21 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DatabaseError
+
+from veripost_desktop.core.search.index_database import (
+    ATTACHED_AS,
+    ensure_schema,
+    index_path,
+    remove_index_files,
+)
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 30_000
+# SQLite's "this is not a database I can read" result codes.
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -49,7 +61,7 @@ WAL_CHECKPOINT_PAGES = 16_384
 WRITE_CACHE_KIB = 65_536
 
 
-def _make_engine(path: Path, *, immediate: bool) -> Engine:
+def _make_engine(path: Path, *, immediate: bool, attach: Path | None = None) -> Engine:
     if immediate:
         # One write connection per process. Only one writer can hold the
         # file's write lock anyway; queueing in-process writers on the pool
@@ -78,6 +90,9 @@ def _make_engine(path: Path, *, immediate: bool) -> Engine:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if attach is not None:
+            # Outside any transaction, before the pool hands the connection out.
+            cur.execute(f"ATTACH DATABASE ? AS {ATTACHED_AS}", (str(attach),))
         if immediate:
             cur.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
             cur.execute(f"PRAGMA cache_size=-{WRITE_CACHE_KIB}")
@@ -142,14 +157,68 @@ def migrate(engine: Engine, path: Path) -> str | None:
     return backup
 
 
-def open_engines(path: Path) -> tuple[Engine, Engine]:
-    """(read engine, write engine), migrated to the current schema."""
+@dataclass(frozen=True)
+class Engines:
+    """The catalog file's read and write engines, and the search index
+    file's write engine (``core/search/index_database.py``). Every read
+    connection has the index attached, so one query reads both files."""
+
+    read: Engine
+    write: Engine
+    index_write: Engine
+    index_path: Path
+
+    def dispose(self) -> None:
+        for engine in (self.read, self.write, self.index_write):
+            engine.dispose()
+
+
+def open_engines(path: Path) -> Engines:
+    """The engines of the catalog at ``path`` and its search index, both
+    brought to the current schema."""
     path.parent.mkdir(parents=True, exist_ok=True)
     write_engine = _make_engine(path, immediate=True)
+    search_path = index_path(path)
     try:
         migrate(write_engine, path)
+        index_engine = _open_index(search_path)
     except BaseException:
         # Close the file before anyone moves it aside (Windows refuses to move an open file).
         write_engine.dispose()
         raise
-    return _make_engine(path, immediate=False), write_engine
+    read_engine = _make_engine(path, immediate=False, attach=search_path)
+    return Engines(read_engine, write_engine, index_engine, search_path)
+
+
+def _open_index(path: Path) -> Engine:
+    """The index file's write engine. A file SQLite cannot read is removed
+    and made anew: the index is rebuilt from storage, the catalog is kept."""
+    engine = _make_engine(path, immediate=True)
+    try:
+        ensure_schema(engine, path)
+        return engine
+    except DatabaseError as exc:
+        engine.dispose()
+        if not is_damage(exc):
+            raise
+        log.error("search index %s is damaged (%s); making it anew", path, exc.orig)
+    remove_index_files(path)
+    engine = _make_engine(path, immediate=True)
+    try:
+        ensure_schema(engine, path)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite saying the file is not a database it can read."""
+    orig = getattr(exc, "orig", exc)
+    if not isinstance(orig, sqlite3.DatabaseError):
+        return False
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+    text = str(orig).lower()
+    return "malformed" in text or "not a database" in text

@@ -13,7 +13,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -167,72 +166,6 @@ class LibraryRefRow(Base):
     line: Mapped[int] = mapped_column(Integer)
     is_master: Mapped[bool] = mapped_column(Boolean)
     found: Mapped[bool | None] = mapped_column(Boolean)
-
-
-class SearchTextRow(Base):
-    """A distinct line of text, once for the whole catalog (migration 0006;
-    see ``core/search/index_writer.py``). ``search_fts`` indexes these."""
-
-    __tablename__ = "search_texts"
-    __table_args__ = (Index("ix_search_texts_text", "text", unique=True),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    text: Mapped[str] = mapped_column(Text)
-
-
-class SearchTextUseRow(Base):
-    """How many indexed lines of files of one type hold a text: a search's
-    total without reading the lines."""
-
-    __tablename__ = "search_text_uses"
-    __table_args__ = {"sqlite_with_rowid": False}
-
-    text_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    extension: Mapped[str] = mapped_column(String(16), primary_key=True)
-    uses: Mapped[int] = mapped_column(Integer)
-
-
-class SearchFileRow(Base):
-    """A text file of a package in the search index. ``lines`` holds the
-    text id of each line (``array('I')``, little-endian); ``sections`` is
-    JSON ``[[first line index, key, active], ...]``."""
-
-    __tablename__ = "search_files"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    package_id: Mapped[str] = mapped_column(
-        ForeignKey("packages.id", ondelete="CASCADE"), index=True
-    )
-    filename: Mapped[str] = mapped_column(String(255))
-    extension: Mapped[str] = mapped_column(String(16))
-    line_count: Mapped[int] = mapped_column(Integer)
-    sections: Mapped[str] = mapped_column(Text)
-    lines: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class SearchPostingRow(Base):
-    """How many lines of one file hold one text (no foreign keys: the index
-    writer keeps them with their files, and a key would cost every delete)."""
-
-    __tablename__ = "search_postings"
-    __table_args__ = {"sqlite_with_rowid": False}
-
-    text_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    file_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    hits: Mapped[int] = mapped_column(Integer)
-
-
-class SearchPendingRow(Base):
-    """A posting not yet folded into ``search_postings`` and
-    ``search_text_uses``: keyed by file first, so a new package's rows are
-    appended, and moved into those in batches (migration 0009)."""
-
-    __tablename__ = "search_pending"
-    __table_args__ = {"sqlite_with_rowid": False}
-
-    file_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    text_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    hits: Mapped[int] = mapped_column(Integer)
 
 
 class SectionHashPackageRow(Base):

@@ -83,7 +83,8 @@ def write_manifests(catalog: Catalog, manifests: Sequence[tuple[PackageManifest,
                     )
                 )
         todo = [(m, etag) for m, etag in todo if m.package_id not in same]
-        delete_package_rows(session, [m.package_id for m, _etag in todo])
+        written = [m.package_id for m, _etag in todo]
+        delete_package_rows(session, written)
         now = utcnow()
         conn = session.connection()
         package_rows: list[dict[str, Any]] = []
@@ -169,6 +170,9 @@ def write_manifests(catalog: Catalog, manifests: Sequence[tuple[PackageManifest,
         ):
             if rows:
                 conn.execute(insert(model), rows)
+    # A package written anew (other files) is read again from storage; until
+    # then its old files' lines must not answer a search.
+    catalog.delete_search_index(written)
 
 
 def _same_files(session: Session, todo: Sequence[tuple[PackageManifest, str]]) -> set[str]:

@@ -1,10 +1,11 @@
-"""Writing a package's text into the search index, inside the catalog's own
-transaction (``Catalog.record_analysis``, ``delete_packages``, ``clear_files``).
+"""Writing a package's text into the search index, in the index file's own
+write transaction (``core/search/index_database.py``; ``Catalog._index_package``,
+``delete_search_index``).
 
-Layout (migrations 0006 and 0009). Posts repeat lines within a file and from
-post to post, so every distinct line is stored and indexed once:
+Layout. Posts repeat lines within a file and from post to post, so every
+distinct line is stored and indexed once:
 
-- ``search_texts`` ``(id, text)``: each distinct line of the catalog, and
+- ``search_texts`` ``(id, text)``: each distinct line of the index, and
   ``search_fts``, an FTS5 ``trigram`` index over it (external content:
   the text is stored once; ``detail=none``, ``columnsize=0``: it answers
   "which texts hold all these trigrams", all a substring search needs).
@@ -13,18 +14,20 @@ post to post, so every distinct line is stored and indexed once:
 - ``search_postings`` ``(text_id, file_id, hits)``: which files hold a text,
   and on how many lines.
 - ``search_text_uses`` ``(text_id, extension, uses)``: on how many lines of
-  files of that type a text is, summed over the catalog: what an unfiltered
+  files of that type a text is, summed over the index: what an unfiltered
   search counts its hits with.
 - ``search_pending`` ``(file_id, text_id, hits)``: the postings of new files,
   not yet in the two tables above. Those are keyed by text, and one
   package's rows would land on leaves all over them (a commit rewrote ~1,200
-  pages at 200 packages, more as the catalog grows); this one is keyed by
+  pages at 200 packages, more as the index grows); this one is keyed by
   file, and file ids only grow, so a package's rows are appended. Once it
   holds ``FOLD_ROWS`` rows they are folded in, in text order, many packages
   to a leaf (``fold_pending``). Searches read both.
+- ``search_packages`` ``(package_id, job_id)``: the packages the index
+  holds, and which job read each.
 
 A text no file uses any more is removed with the last file that held it.
-Writes run in the catalog's write transaction (``BEGIN IMMEDIATE``), so
+Writes run in the index file's write transaction (``BEGIN IMMEDIATE``), so
 text ids are allocated, and postings folded, by one writer at a time.
 """
 
@@ -83,9 +86,13 @@ def delete_index(conn: Connection, package_ids: Sequence[str]) -> None:
             f"SELECT id, extension, lines FROM search_files WHERE package_id IN ({marks})",
             tuple(chunk),
         ).all()
+    raw = _raw(conn)
+    raw.execute(
+        "DELETE FROM search_packages WHERE package_id IN (SELECT value FROM json_each(?))",
+        (_as_json(list(package_ids)),),
+    )
     if not files:
         return
-    raw = _raw(conn)
     file_ids = [f[0] for f in files]
     # A file is either pending (its rows go at once, a range of the table) or folded.
     pending = {
@@ -189,7 +196,7 @@ def _as_json(values: object) -> str:
 
 def _text_ids(raw: sqlite3.Connection, texts: list[str]) -> tuple[list[int], dict[str, int]]:
     """The id of each of ``texts`` (distinct), in order, adding (and
-    indexing) those the catalog lacks; and those it had.
+    indexing) those the index lacks; and those it had.
 
     The texts go to SQLite as one JSON array (``json_each``), so thousands
     of look-ups are one statement and the answer is numbers only: binding
@@ -259,14 +266,19 @@ def _ids_of(
 def write_index(
     conn: Connection,
     package_id: str,
+    job_id: str,
     texts: Iterable[IndexedText] | PreparedIndex,
     cache: TextIdCache | None = None,
 ) -> LearnedIds:
-    """Replace the package's indexed files with ``texts``. Returns the ids
-    it found in the catalog, for ``cache.publish`` once committed."""
+    """Replace the package's indexed files with ``texts``, as read by its
+    job ``job_id``. Returns the ids it found in the index, for
+    ``cache.publish`` once committed."""
     delete_index(conn, [package_id])
     prepared = texts if isinstance(texts, PreparedIndex) else prepare_index(texts, cache)
     raw = _raw(conn)
+    raw.execute(
+        "INSERT INTO search_packages (package_id, job_id) VALUES (?, ?)", (package_id, job_id)
+    )
     ids, learned = _ids_of(raw, prepared, cache)
     for text in prepared.texts:
         extension = file_extension(text.filename)

@@ -11,7 +11,10 @@ distinct text for a shorter one and for a ``regex`` search (Python's ``re``,
 case-insensitive). Its total is the sum of those texts' uses (or of their
 postings, with a filter), plus their pending postings (new files not yet
 folded in, ``index_writer.py``); its first ``limit`` hits are read from the
-line arrays of the first files in result order.
+line arrays of the first files in result order. The index is a file of its
+own, attached to every read connection of the catalog
+(``index_database.py``): one statement joins its files to the catalog's
+packages, and only ``ready`` packages answer.
 
 Results are ordered by package name, package id, file name and line. A long
 query stops when ``cancel()`` turns true (SQLite's progress handler), with

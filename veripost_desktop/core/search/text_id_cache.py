@@ -1,4 +1,4 @@
-"""The catalog text id of lines the index has met before, kept by the
+"""The text ids of lines the search index has met before, kept by the
 writing process between packages (issue 14: ingestion with the index no more
 than 10% slower).
 
@@ -13,11 +13,11 @@ When an id may be trusted:
 - An entry is added only after the transaction that read it has committed
   (``Catalog.record_analysis`` publishes what ``write_index`` learned), so
   a rolled-back write leaves nothing behind.
-- Only texts that were already in the catalog are remembered (a line met
+- Only texts that were already in the index are remembered (a line met
   in two packages is likely to be met again; one met once is not), and at
   most ``MAX_ENTRIES`` of them.
 - A text keeps its id until it is removed, and every removal, by any process
-  sharing the catalog, adds one to a counter in ``catalog_info`` in the
+  sharing the index, adds one to a counter in ``search_info`` in the
   same transaction (``index_writer.delete_index``). Every entry was read
   with the counter at the cache's value. The writer looks its lines up
   before taking the write lock (``peek``) and reads the counter inside its
@@ -36,21 +36,21 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-# catalog_info key: how many times texts have been removed from the index.
+# search_info key: how many times texts have been removed from the index.
 REMOVALS_KEY = "search_text_removals"
 # About 100 bytes of dictionary and string a line of a post.
 MAX_ENTRIES = 250_000
 
 
 def read_removals(raw: sqlite3.Connection) -> int:
-    row = raw.execute("SELECT value FROM catalog_info WHERE key = ?", (REMOVALS_KEY,)).fetchone()
+    row = raw.execute("SELECT value FROM search_info WHERE key = ?", (REMOVALS_KEY,)).fetchone()
     return int(row[0]) if row is not None else 0
 
 
 def count_removal(raw: sqlite3.Connection) -> None:
     """Called in the transaction that removes texts from ``search_texts``."""
     raw.execute(
-        "INSERT INTO catalog_info (key, value) VALUES (?, '1') "
+        "INSERT INTO search_info (key, value) VALUES (?, '1') "
         "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
         (REMOVALS_KEY,),
     )

@@ -4,11 +4,14 @@ every ready package the current reading (sections, hashes, search index).
 Packages another desktop uploaded arrive from their manifests with counts but
 no sections; packages stored before a reading gained something (an index, a
 hash) hold an older one. Both have ``reading_version`` below
-``READING_VERSION``. This pass reads their text files from the store, each
-checked by SHA-256 against the catalog, parses them exactly as the ingestion's
-parsing step does (``analyse_package``), and records the reading. A package
-whose files cannot be read is skipped and reported; it is tried again at the
-next pass.
+``READING_VERSION``; a package the search index file lacks (a new or rebuilt
+file: ``core/search/index_database.py``) is read again too. This pass reads
+their text files from the store, each checked by SHA-256 against the
+catalog, parses them exactly as the ingestion's parsing step does
+(``analyse_package``), and records the reading. A package whose files cannot
+be read is skipped and reported; it is tried again at the next pass. Index
+rows of packages the catalog no longer has are removed first
+(``Catalog.prune_search_index``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from veripost_desktop.core.catalog import Catalog, PackageStatus
@@ -25,6 +28,7 @@ from veripost_desktop.core.catalog.catalog import READING_VERSION
 from veripost_desktop.core.catalog.models import PackageRow
 from veripost_desktop.core.downloads import read_verified
 from veripost_desktop.core.errors import ErrorCode, UserError, VeriPostError, as_user_error
+from veripost_desktop.core.search.index_database import SearchPackageRow
 from veripost_desktop.core.storage.object_store import ObjectStore
 from veripost_desktop.core.upg.package_analysis import analyse_package
 from veripost_desktop.core.upg.zip_package import is_parsed
@@ -53,7 +57,12 @@ class ReadingReport:
 
 
 def packages_to_read(catalog: Catalog) -> list[str]:
-    """Ready packages whose reading is missing or older than READING_VERSION."""
+    """Ready packages whose reading is missing or older than READING_VERSION,
+    or whose current job's reading the search index lacks (its own file:
+    new, rebuilt, or a process stopped between the catalog's write and its)."""
+    indexed = exists().where(
+        SearchPackageRow.package_id == PackageRow.id, SearchPackageRow.job_id == PackageRow.job_id
+    )
     stmt = (
         select(PackageRow.id)
         .where(
@@ -61,6 +70,7 @@ def packages_to_read(catalog: Catalog) -> list[str]:
             or_(
                 PackageRow.reading_version.is_(None),
                 PackageRow.reading_version < READING_VERSION,
+                ~indexed,
             ),
         )
         .order_by(PackageRow.created_at)
@@ -98,6 +108,7 @@ def read_outdated_packages(
     """Read every package that lacks the current reading (at most ``limit``,
     never those in ``skip``: ones that failed earlier in this session)."""
     report = ReadingReport()
+    catalog.prune_search_index()
     waiting = [p for p in packages_to_read(catalog) if p not in skip]
     ids = waiting if limit is None else waiting[:limit]
     report.remaining = len(waiting) - len(ids)

@@ -1,0 +1,183 @@
+"""The search index's own SQLite file, beside the catalog
+(``catalog.sqlite3`` -> ``catalog-search.sqlite3``), with its own write
+connection (issue 14: ingestion with the index no more than 10% slower).
+
+Why a file of its own: SQLite has one write lock per database file, and
+every ingestion worker queues for the catalog's. Writing a package's index
+(thousands of lines, and now and then a fold of the pending postings) inside
+that lock made every other worker wait for it. In a file of its own it has a
+lock of its own: one worker writes its package's index while another records
+its sections in the catalog.
+
+How the two files stay one catalog:
+
+- Every read connection of the catalog ``ATTACH``es this file as ``search``
+  (``core/catalog/database.py``), so a search joins the index's tables to
+  ``packages`` in one statement, and only ``ready`` packages answer.
+- The index is derived data: everything in it is read again from storage
+  when missing. ``search_packages`` says which package (and which job of
+  it) the index holds; a ready package without its row is read again by
+  the background pass (``core/team/source_reading.py``), and rows of
+  packages the catalog no longer has are pruned there too
+  (``prune_orphans``).
+- The schema is versioned with ``PRAGMA user_version``, not Alembic: a file
+  of another version is emptied and rebuilt (by that same background pass),
+  which for derived data is the whole migration.
+
+Tables (see ``index_writer.py`` for how they are written and why):
+``search_texts`` + ``search_fts`` (each distinct line once, and an FTS5
+trigram index over them), ``search_files``, ``search_postings``,
+``search_text_uses``, ``search_pending``, ``search_packages``, and
+``search_info`` (counters: ``text_id_cache.REMOVALS_KEY``).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from sqlalchemy import Engine, Index, Integer, LargeBinary, String, Text, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from veripost_desktop.core.errors import ErrorCode, VeriPostError
+
+log = logging.getLogger(__name__)
+
+# Raise when the tables change: a file of another version is rebuilt.
+SCHEMA_VERSION = 1
+ATTACHED_AS = "search"
+
+
+def index_path(catalog_path: Path) -> Path:
+    """``.../catalog.sqlite3`` -> ``.../catalog-search.sqlite3``."""
+    return catalog_path.with_name(f"{catalog_path.stem}-search{catalog_path.suffix}")
+
+
+def remove_index_files(path: Path) -> None:
+    """Remove the index file and its WAL and shared-memory files (derived
+    data: the background pass reads every package into a new one)."""
+    for side in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            side.unlink(missing_ok=True)
+        except OSError as exc:  # Windows: another process has it open
+            raise VeriPostError(
+                ErrorCode.CATALOG_DAMAGED,
+                "The search index needs to be rebuilt, but its file is in use. Close other "
+                "VeriPost windows and commands, then try again.",
+                f"{side}: {exc}",
+            ) from exc
+
+
+class SearchBase(DeclarativeBase):
+    """The index file's tables (not the catalog's ``Base``: not Alembic's)."""
+
+
+class SearchInfoRow(SearchBase):
+    __tablename__ = "search_info"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class SearchPackageRow(SearchBase):
+    """A package whose reading is in the index, and the job that read it."""
+
+    __tablename__ = "search_packages"
+
+    package_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    job_id: Mapped[str] = mapped_column(String(36))
+
+
+class SearchTextRow(SearchBase):
+    """A distinct line of text, once for the whole index. ``search_fts``
+    indexes these."""
+
+    __tablename__ = "search_texts"
+    __table_args__ = (Index("ix_search_texts_text", "text", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class SearchTextUseRow(SearchBase):
+    """How many indexed lines of files of one type hold a text: a search's
+    total without reading the lines."""
+
+    __tablename__ = "search_text_uses"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    text_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    extension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    uses: Mapped[int] = mapped_column(Integer)
+
+
+class SearchFileRow(SearchBase):
+    """A text file of a package in the search index. ``lines`` holds the
+    text id of each line (``array('I')``, little-endian); ``sections`` is
+    JSON ``[[first line index, key, active], ...]``."""
+
+    __tablename__ = "search_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    package_id: Mapped[str] = mapped_column(String(36), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    extension: Mapped[str] = mapped_column(String(16))
+    line_count: Mapped[int] = mapped_column(Integer)
+    sections: Mapped[str] = mapped_column(Text)
+    lines: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SearchPostingRow(SearchBase):
+    """How many lines of one file hold one text."""
+
+    __tablename__ = "search_postings"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    text_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+
+
+class SearchPendingRow(SearchBase):
+    """A posting not yet folded into ``search_postings`` and
+    ``search_text_uses``: keyed by file first, so a new package's rows are
+    appended, and moved into those in batches."""
+
+    __tablename__ = "search_pending"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    file_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+
+
+_FTS = (
+    "CREATE VIRTUAL TABLE search_fts USING fts5(text, content='search_texts', "
+    "content_rowid='id', tokenize='trigram', detail='none', columnsize=0)"
+)
+
+
+def ensure_schema(engine: Engine, path: Path) -> None:
+    """Create the tables, or empty and recreate them when the file holds
+    another version (or no index at all)."""
+    with engine.begin() as conn:
+        version = conn.exec_driver_sql("PRAGMA user_version").scalar()
+        if version == SCHEMA_VERSION:
+            # Read the small tables' pages: a damaged file fails here, at open.
+            conn.exec_driver_sql("SELECT count(*) FROM search_packages").scalar()
+            conn.exec_driver_sql("SELECT count(*) FROM search_files").scalar()
+            return
+        names = [
+            row[0]
+            for row in conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'search_fts_%'"
+            )
+        ]
+        if names:
+            log.info("search index %s is version %s: rebuilding it", path, version)
+        for name in names:  # search_fts takes its shadow tables with it
+            conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
+        SearchBase.metadata.create_all(conn)
+        conn.execute(text(_FTS))
+        conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
