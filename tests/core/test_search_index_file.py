@@ -225,3 +225,46 @@ def test_a_package_another_desktop_wrote_anew_answers_no_search_until_read(
         assert ("GRBL-Post", "GRBL-Post.LIB") not in files
     finally:
         services.close()
+
+
+def test_an_upgrade_carries_the_catalogs_index_over_without_reading_again(
+    data_dir: Path,
+) -> None:
+    """A catalog at migration 0009 held the index in its own tables: the
+    upgrade copies them into the index file, and nothing is read again."""
+    from alembic import command
+
+    from veripost_desktop.core.catalog import database
+
+    catalog_path = data_dir / "catalog.sqlite3"
+    services = open_services(Settings(data_dir=data_dir, parse_workers=0))
+    expected = {q: _hits(services, q) for q in (QUERY, "rapid z", "e")}
+    services.close()
+    # Back to 0009, its tables filled with what the index file holds, the
+    # readings as they were; then no index file.
+    engine = database._make_engine(catalog_path, immediate=True)
+    cfg = database.alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0009")
+    engine.dispose()
+    index = index_path(catalog_path)
+    with sqlite3.connect(catalog_path) as db:
+        db.execute("ATTACH DATABASE ? AS old", (str(index),))
+        for table in ("search_texts", "search_text_uses", "search_files", "search_pending"):
+            db.execute(f"INSERT INTO main.{table} SELECT * FROM old.{table}")
+        db.execute("INSERT INTO main.search_postings SELECT * FROM old.search_postings")
+        db.execute("INSERT INTO search_fts (search_fts) VALUES ('rebuild')")
+        db.execute("UPDATE packages SET reading_version = 2")
+    for path in index.parent.glob(index.name + "*"):
+        path.unlink()
+
+    services = open_services(Settings(data_dir=data_dir, parse_workers=0))
+    try:
+        assert packages_to_read(services.catalog) == []
+        assert {q: _hits(services, q) for q in expected} == expected
+        with sqlite3.connect(catalog_path) as db:
+            names = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        assert not any(name.startswith("search_") for name in names)
+    finally:
+        services.close()

@@ -35,6 +35,7 @@ from sqlalchemy.exc import DatabaseError
 
 from veripost_desktop.core.search.index_database import (
     ATTACHED_AS,
+    carry_over,
     ensure_schema,
     index_path,
     remove_index_files,
@@ -43,6 +44,11 @@ from veripost_desktop.core.search.index_database import (
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 30_000
+# Migration 0010 moved the search index out of the catalog, into its own file.
+LAST_REVISION_WITH_SEARCH_TABLES = "0009"
+# Packages read at this reading version or later were indexed (catalog.py's
+# READING_VERSION: 2 added the search index).
+FIRST_INDEXED_READING = 2
 # SQLite's "this is not a database I can read" result codes.
 _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
@@ -180,14 +186,31 @@ def open_engines(path: Path) -> Engines:
     write_engine = _make_engine(path, immediate=True)
     search_path = index_path(path)
     try:
-        migrate(write_engine, path)
         index_engine = _open_index(search_path)
     except BaseException:
-        # Close the file before anyone moves it aside (Windows refuses to move an open file).
         write_engine.dispose()
+        raise
+    try:
+        if current_revision(write_engine) == LAST_REVISION_WITH_SEARCH_TABLES:
+            _carry_over_index(path, search_path)
+        migrate(write_engine, path)
+    except BaseException:
+        # Close the files before anyone moves them aside (Windows refuses to move an open file).
+        write_engine.dispose()
+        index_engine.dispose()
         raise
     read_engine = _make_engine(path, immediate=False, attach=search_path)
     return Engines(read_engine, write_engine, index_engine, search_path)
+
+
+def _carry_over_index(path: Path, search_path: Path) -> None:
+    """Before migration 0010 drops the catalog's search tables: copy them
+    into the index file. Should that fail, the packages are read again from
+    storage instead (the index is derived data), so the upgrade goes on."""
+    try:
+        carry_over(path, search_path, reading_version=FIRST_INDEXED_READING)
+    except sqlite3.Error as exc:
+        log.warning("search index not carried over (%s); packages will be read again", exc)
 
 
 def _open_index(path: Path) -> Engine:

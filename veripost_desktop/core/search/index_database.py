@@ -34,6 +34,7 @@ trigram index over them), ``search_files``, ``search_postings``,
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy import Engine, Index, Integer, LargeBinary, String, Text, text
@@ -181,3 +182,48 @@ def ensure_schema(engine: Engine, path: Path) -> None:
         SearchBase.metadata.create_all(conn)
         conn.execute(text(_FTS))
         conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+# The catalog's search tables at migration 0009, the layout before this file,
+# and their columns here (search_files lost only its foreign key).
+_CARRIED = {
+    "search_texts": "id, text",
+    "search_text_uses": "text_id, extension, uses",
+    "search_files": "id, package_id, filename, extension, line_count, sections, lines",
+    "search_postings": "text_id, file_id, hits",
+    "search_pending": "file_id, text_id, hits",
+}
+
+
+def carry_over(catalog_path: Path, path: Path, *, reading_version: int) -> int:
+    """Copy the index a catalog at migration 0009 holds into the empty index
+    file at ``path`` (before migration 0010 drops it), so an upgrade does not
+    read every package from storage again. Packages the catalog read at
+    ``reading_version`` or later are the ones it indexed. Returns how many
+    packages were carried; 0 when the index file already holds some."""
+    db = sqlite3.connect(catalog_path, isolation_level=None)
+    try:
+        db.execute(f"ATTACH DATABASE ? AS {ATTACHED_AS}", (str(path),))
+        db.execute("BEGIN")
+        if db.execute(f"SELECT count(*) FROM {ATTACHED_AS}.search_packages").fetchone()[0]:
+            db.execute("ROLLBACK")
+            return 0
+        for table, columns in _CARRIED.items():
+            db.execute(
+                f"INSERT INTO {ATTACHED_AS}.{table} ({columns}) SELECT {columns} FROM main.{table}"
+            )
+        carried = db.execute(
+            f"INSERT INTO {ATTACHED_AS}.search_packages (package_id, job_id) "
+            "SELECT id, job_id FROM main.packages WHERE reading_version >= ?",
+            (reading_version,),
+        ).rowcount
+        db.execute(
+            f"INSERT INTO {ATTACHED_AS}.search_info (key, value) "
+            "SELECT key, value FROM main.catalog_info WHERE key = 'search_text_removals'"
+        )
+        db.execute(f"INSERT INTO {ATTACHED_AS}.search_fts (search_fts) VALUES ('rebuild')")
+        db.execute("COMMIT")
+    finally:
+        db.close()
+    log.info("search index: %d package(s) carried over from the catalog to %s", carried, path)
+    return int(carried)

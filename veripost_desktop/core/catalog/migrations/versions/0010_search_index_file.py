@@ -3,10 +3,11 @@
 the catalog's write lock (issue 14: ingestion with the index no more than
 10% slower).
 
-The catalog's search tables are dropped. The index is derived data: every
-ready package is read again from storage by the background pass, which
-finds none of them in the new file's ``search_packages``
-(``core/team/source_reading.py``).
+The catalog's search tables are dropped. Just before, ``database.open_engines``
+copies them into the new file (``index_database.carry_over``), so nothing
+has to be read again; should that fail, the index being derived data, the
+background pass reads every ready package from storage instead (none is in
+the new file's ``search_packages``; ``core/team/source_reading.py``).
 
 Revision ID: 0010
 Revises: 0009
