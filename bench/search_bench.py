@@ -58,9 +58,11 @@ def _patch_out_the_index() -> None:
     so a spawned parse process (which imports this script as ``__mp_main__``)
     is patched too when it starts with the variable set."""
     from veripost_desktop.core.catalog import catalog
+    from veripost_desktop.core.ingestion import parse_and_index
     from veripost_desktop.core.upg import package_analysis
 
     package_analysis.indexed_texts = lambda files, read=None: ()  # type: ignore[assignment]
+    parse_and_index.index_package = lambda target, texts: None  # type: ignore[assignment]
     catalog.Catalog._index_package = lambda self, package_id, job_id, prepared: None  # type: ignore[method-assign]
 
 
@@ -212,13 +214,22 @@ def ingest_once(zips: list[Path], work: Path, with_index: bool, endpoint: str | 
     restore: Callable[[], None] | None = None
     if not with_index:
         from veripost_desktop.core.catalog import catalog
+        from veripost_desktop.core.ingestion import parse_and_index
         from veripost_desktop.core.upg import package_analysis
 
-        saved = (package_analysis.indexed_texts, catalog.Catalog._index_package)
+        saved = (
+            package_analysis.indexed_texts,
+            parse_and_index.index_package,
+            catalog.Catalog._index_package,
+        )
         _patch_out_the_index()
 
         def restore() -> None:
-            package_analysis.indexed_texts, catalog.Catalog._index_package = saved  # type: ignore[assignment]
+            (
+                package_analysis.indexed_texts,
+                parse_and_index.index_package,
+                catalog.Catalog._index_package,
+            ) = saved  # type: ignore[assignment]
 
     from concurrent.futures import ThreadPoolExecutor
 

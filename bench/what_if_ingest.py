@@ -32,13 +32,14 @@ from ingestion_bench import run_app, run_baseline, s3_settings  # noqa: E402
 from run_bench import FULL, QUICK, s3_server  # noqa: E402
 
 from veripost_desktop.core.ingestion import pipeline  # noqa: E402
+from veripost_desktop.core.ingestion.parsing_step import ParsedPackage  # noqa: E402
 from veripost_desktop.core.upg import analyse_package  # noqa: E402
 
 PARSING_STEP = pipeline.run_parsing_step
 
 
 def apply(mode: str) -> None:
-    empty = analyse_package({})
+    empty = ParsedPackage(analyse_package({}))
     pipeline.run_parsing_step = (
         (lambda *_args, **_kwargs: empty) if mode == "noparse" else PARSING_STEP
     )

@@ -223,8 +223,8 @@ def test_a_cancel_asked_while_the_reading_is_recorded_ends_cancelled(
     asked = threading.Event()
     real_record = services.catalog.record_analysis
 
-    def record_then_cancel(*args: Any) -> bool:
-        recorded = real_record(*args)
+    def record_then_cancel(*args: Any, **kwargs: Any) -> bool:
+        recorded = real_record(*args, **kwargs)
         asked.set()
         return recorded
 

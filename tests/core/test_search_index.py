@@ -39,12 +39,17 @@ FOLD_MODES = ("pending", "folded", "mixed")
 NEVER = 10**12
 
 
+def folds(mode: str, package_number: int) -> bool:
+    """Whether the ``package_number``-th package (0-based) is folded in ``mode``."""
+    return mode == "folded" or (mode == "mixed" and package_number == 0)
+
+
 @contextmanager
 def folding(mode: str, package_number: int) -> Iterator[None]:
-    """While the ``package_number``-th package (0-based) is written in ``mode``."""
-    folds = mode == "folded" or (mode == "mixed" and package_number == 0)
+    """While the ``package_number``-th package is written in ``mode`` by
+    this process (``parse_workers=0``)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(index_writer, "FOLD_ROWS", 1 if folds else NEVER)
+        patch.setattr(index_writer, "FOLD_ROWS", 1 if folds(mode, package_number) else NEVER)
         yield
 
 
@@ -58,11 +63,13 @@ def indexed(
         Settings(data_dir=root / "data", extra_extensions=(".CNF",), parse_workers=1)
     )
     for number, folder in enumerate(FOLDERS):
-        with folding(request.param, number):
-            outcome = services.pipeline.ingest(
-                write_zip(corpus_dir, folder, root / f"{folder}.zip")
-            )
+        # The parse process writes the lines (core/ingestion/parse_and_index.py),
+        # leaving them pending; the modes fold them in here.
+        outcome = services.pipeline.ingest(write_zip(corpus_dir, folder, root / f"{folder}.zip"))
         assert outcome.ok, outcome.error
+        if folds(request.param, number):
+            with services.catalog.index_engine.begin() as conn:
+                assert fold_pending(conn) > 0
     state = index_state(services.catalog.index_path)
     assert (state["search_pending"] > 0) == (request.param != "folded")
     assert (state["search_postings"] > 0) == (request.param != "pending")

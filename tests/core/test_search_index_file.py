@@ -14,6 +14,8 @@ import pytest
 from tests.search_helpers import write_zip
 from veripost_desktop.core.catalog import Catalog
 from veripost_desktop.core.config import Settings
+from veripost_desktop.core.ingestion.parse_and_index import IndexTarget
+from veripost_desktop.core.ingestion.parsing_step import run_parsing_step
 from veripost_desktop.core.search.index_database import SCHEMA_VERSION, SearchBase, index_path
 from veripost_desktop.core.search.index_writer import write_index
 from veripost_desktop.core.search.search_query import SearchRequest, search
@@ -266,5 +268,60 @@ def test_an_upgrade_carries_the_catalogs_index_over_without_reading_again(
         with sqlite3.connect(catalog_path) as db:
             names = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
         assert not any(name.startswith("search_") for name in names)
+    finally:
+        services.close()
+
+
+def test_a_reading_indexed_by_a_job_that_lost_the_package_is_removed(
+    data_dir: Path, corpus_dir: Path
+) -> None:
+    """The parse process writes the index before the catalog records the
+    reading (core/ingestion/parse_and_index.py). When the catalog then says
+    the job is not the package's any more, that job's index goes, and only
+    that job's."""
+    services = open_services(Settings(data_dir=data_dir, parse_workers=0))
+    try:
+        catalog = services.catalog
+        package = next(p for p in catalog.list_packages() if p.name == "GRBL-Post")
+        files = {
+            f.filename: b"".join(services.store.iter_chunks(f.object_key))
+            for f in catalog.list_files(package.id)
+        }
+        analysis = analyse_package(files)
+        kept = _hits(services)
+
+        # The current job's index stays when a stale job's reading arrives.
+        assert not catalog.record_analysis(package.id, "stale job", analysis, search_indexed=True)
+        assert _hits(services) == kept
+
+        # A stale job's index (written by its parse process) goes.
+        with catalog.index_engine.begin() as conn:
+            write_index(conn, package.id, "stale job", analysis.indexed_texts)
+        assert not catalog.record_analysis(package.id, "stale job", analysis, search_indexed=True)
+        assert [h for h in _hits(services) if h[0] == "GRBL-Post"] == []
+        assert packages_to_read(catalog) == [package.id]
+    finally:
+        services.close()
+
+
+def test_the_parse_process_writes_the_index_and_sends_no_lines_back(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    services = open_services(Settings(data_dir=tmp_path / "data", parse_workers=1))
+    try:
+        zip_path = write_zip(corpus_dir, FOLDERS[0], tmp_path / "p.zip")
+        package = services.catalog.create_package("GRBL-Post", zip_path)
+        validation = services.pipeline.check(zip_path)
+        target = IndexTarget(str(services.catalog.index_path), package.id, package.job_id)
+        parsed = run_parsing_step(zip_path, validation, parse_workers=1, index=target)
+        assert parsed.search_indexed and parsed.analysis.indexed_texts == ()
+        with sqlite3.connect(services.catalog.index_path) as db:
+            row = db.execute(
+                "SELECT job_id FROM search_packages WHERE package_id = ?", (package.id,)
+            ).fetchone()
+            files = db.execute(
+                "SELECT count(*) FROM search_files WHERE package_id = ?", (package.id,)
+            ).fetchone()[0]
+        assert row == (package.job_id,) and files == 3  # .SRC, .LIB, .lng
     finally:
         services.close()

@@ -52,6 +52,7 @@ from veripost_desktop.core.search.index_database import SearchPackageRow
 from veripost_desktop.core.search.index_writer import (
     PreparedIndex,
     delete_index,
+    delete_job_index,
     prepare_index,
     write_index,
 )
@@ -288,10 +289,34 @@ class Catalog:
             row.updated_at = utcnow()
             return True
 
-    def record_analysis(self, package_id: str, job_id: str, analysis: PackageAnalysis) -> bool:
-        """Store what the parser read, replacing any earlier reading, in one transaction."""
-        # Before the write lock, which every ingestion waits for.
-        search_texts = prepare_index(analysis.indexed_texts, self._text_ids)
+    def record_analysis(
+        self,
+        package_id: str,
+        job_id: str,
+        analysis: PackageAnalysis,
+        *,
+        search_indexed: bool = False,
+    ) -> bool:
+        """Store what the parser read, replacing any earlier reading: the
+        catalog's rows in one transaction, then the search index's in the
+        index file's (``_index_package``), unless ``search_indexed``: the
+        parse process wrote them already, for ``job_id``
+        (``core/ingestion/parse_and_index.py``). False when the job is not
+        the package's current one (its index then goes)."""
+        # Before either write lock, which every ingestion waits for.
+        search_texts = None
+        if not search_indexed:
+            search_texts = prepare_index(analysis.indexed_texts, self._text_ids)
+        if not self._record_reading(package_id, job_id, analysis):
+            if search_indexed:
+                self._delete_job_index(package_id, job_id)
+            return False
+        if search_texts is not None:
+            self._index_package(package_id, job_id, search_texts)
+        return True
+
+    def _record_reading(self, package_id: str, job_id: str, analysis: PackageAnalysis) -> bool:
+        """The catalog's part of ``record_analysis``, in one transaction."""
         with self._write() as session:
             row = session.get(PackageRow, package_id)
             if row is None or row.job_id != job_id:
@@ -382,8 +407,12 @@ class Catalog:
                 ],
             )
             write_section_hashes(session.connection(), package_id, analysis.section_hashes)
-        self._index_package(package_id, job_id, search_texts)
         return True
+
+    def _delete_job_index(self, package_id: str, job_id: str) -> None:
+        """The package's index, if it is ``job_id``'s reading."""
+        with self.index_engine.begin() as conn:
+            delete_job_index(conn, package_id, job_id)
 
     def _index_package(self, package_id: str, job_id: str, prepared: PreparedIndex) -> None:
         """Write a recorded package's lines to the search index. The index
@@ -414,7 +443,8 @@ class Catalog:
         self.delete_packages([package_id])
 
     def delete_packages(self, package_ids: Iterable[str]) -> None:
-        """Several packages' rows, in one transaction."""
+        """Several packages' rows, in one catalog transaction; their search
+        index before and after it."""
         ids = list(package_ids)
         # The index first: a search never counts lines of a package the
         # catalog no longer has. Again after the catalog's rows: an index a

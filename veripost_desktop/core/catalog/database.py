@@ -213,6 +213,12 @@ def _carry_over_index(path: Path, search_path: Path) -> None:
         log.warning("search index not carried over (%s); packages will be read again", exc)
 
 
+def make_index_write_engine(path: Path) -> Engine:
+    """A write engine on an existing search index file, for another process
+    that writes it (a parse process: ``core/ingestion/parse_and_index.py``)."""
+    return _make_engine(path, immediate=True)
+
+
 def _open_index(path: Path) -> Engine:
     """The index file's write engine. A file SQLite cannot read is removed
     and made anew: the index is rebuilt from storage, the catalog is kept."""

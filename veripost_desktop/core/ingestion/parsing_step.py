@@ -6,16 +6,20 @@ for what the posts contain.
 
 The reading runs in a parse process (``parse_pool.py``) that opens the ZIP
 itself, so neither the posts' bytes nor the parser's work pass through this
-process; only the findings come back.
+process; only the findings come back. Given an ``IndexTarget``, the parse
+process also writes the package's lines into the search index
+(``parse_and_index.py``), and they do not come back either.
 """
 
 from __future__ import annotations
 
 import logging
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 
 from veripost_desktop.core.ingestion.events import CancelCheck
+from veripost_desktop.core.ingestion.parse_and_index import IndexTarget, analyse_and_index
 from veripost_desktop.core.ingestion.parse_pool import discard_pool, parse_pool
 from veripost_desktop.core.ingestion.validating_step import check_cancel
 from veripost_desktop.core.upg import PackageAnalysis
@@ -28,23 +32,36 @@ log = logging.getLogger(__name__)
 CANCEL_POLL_S = 0.1
 
 
+@dataclass(frozen=True)
+class ParsedPackage:
+    analysis: PackageAnalysis
+    # Its lines are in the search index already, written by the parse
+    # process for ``IndexTarget.job_id`` (``parse_and_index.py``); else
+    # ``analysis.indexed_texts`` holds them for the catalog to write.
+    search_indexed: bool = False
+
+
 def run_parsing_step(
     zip_path: Path,
     validation: ValidationResult,
     cancel: CancelCheck | None = None,
     *,
     parse_workers: int = 0,
-) -> PackageAnalysis:
+    index: IndexTarget | None = None,
+) -> ParsedPackage:
     members = [(m.name, m.zip_name, is_parsed(m.extension, m.size)) for m in validation.members]
     check_cancel(cancel)
     pool = parse_pool(parse_workers)
     if pool is None:
-        return analyse_zip(zip_path, members)
+        return ParsedPackage(analyse_zip(zip_path, members))
     try:
-        future = pool.submit(analyse_zip, str(zip_path), members)
+        if index is None:
+            future = pool.submit(analyse_zip, str(zip_path), members)
+        else:
+            future = pool.submit(analyse_and_index, str(zip_path), members, index)
         while True:
             try:
-                return future.result(timeout=CANCEL_POLL_S)
+                return ParsedPackage(future.result(timeout=CANCEL_POLL_S), index is not None)
             except TimeoutError:
                 if cancel is not None and cancel():
                     future.cancel()  # if it has not started; else its result is dropped
@@ -53,10 +70,10 @@ def run_parsing_step(
         # A parse process died (killed, out of memory): parse here instead.
         log.warning("the parse process failed (%s); parsing %s in-process", exc, zip_path)
         discard_pool(pool)
-        return analyse_zip(zip_path, members)
+        return ParsedPackage(analyse_zip(zip_path, members))
     except RuntimeError as exc:
         if "shutdown" not in str(exc):
             raise  # the parser's own error, raised in the parse process
         # The pool was shut down after this step took it (settings changed,
         # or the app is exiting): parse here rather than fail the package.
-        return analyse_zip(zip_path, members)
+        return ParsedPackage(analyse_zip(zip_path, members))

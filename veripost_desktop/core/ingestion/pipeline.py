@@ -26,6 +26,7 @@ from veripost_desktop.core.ingestion.events import (
     IngestEvent,
     IngestOutcome,
 )
+from veripost_desktop.core.ingestion.parse_and_index import IndexTarget
 from veripost_desktop.core.ingestion.parsing_step import run_parsing_step
 from veripost_desktop.core.ingestion.storing_step import run_storing_step
 from veripost_desktop.core.ingestion.validating_step import (
@@ -140,13 +141,19 @@ class IngestionPipeline:
                 raise _Superseded
 
             move_to(PackageStatus.PARSING)
-            analysis = run_parsing_step(
-                zip_path, validation, cancel, parse_workers=self.settings.parse_workers
+            parsed = run_parsing_step(
+                zip_path,
+                validation,
+                cancel,
+                parse_workers=self.settings.parse_workers,
+                index=IndexTarget(str(self.catalog.index_path), package_id, job_id),
             )
             # The reading may come back after a cancel: the parse step only
             # looks at the flag while it waits.
             check_cancel(cancel)
-            if not self.catalog.record_analysis(package_id, job_id, analysis):
+            if not self.catalog.record_analysis(
+                package_id, job_id, parsed.analysis, search_indexed=parsed.search_indexed
+            ):
                 raise _Superseded
 
             # The last look at the flag, and the point of no return: once the

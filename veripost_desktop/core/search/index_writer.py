@@ -160,6 +160,15 @@ def delete_index(conn: Connection, package_ids: Sequence[str]) -> None:
     )
 
 
+def delete_job_index(conn: Connection, package_id: str, job_id: str) -> None:
+    """Remove the package's indexed files if its job ``job_id`` wrote them."""
+    written_by = conn.exec_driver_sql(
+        "SELECT job_id FROM search_packages WHERE package_id = ?", (package_id,)
+    ).scalar()
+    if written_by == job_id:
+        delete_index(conn, [package_id])
+
+
 def fold_pending(conn: Connection) -> int:
     """Move every pending posting into ``search_postings`` and
     ``search_text_uses``; returns how many were moved."""
