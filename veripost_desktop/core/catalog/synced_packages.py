@@ -170,9 +170,10 @@ def write_manifests(catalog: Catalog, manifests: Sequence[tuple[PackageManifest,
         ):
             if rows:
                 conn.execute(insert(model), rows)
-    # A package written anew (other files) is read again from storage; until
-    # then its old files' lines must not answer a search.
-    catalog.delete_search_index(written)
+    if written:
+        # A package written anew (other files) is read again from storage;
+        # until then its old files' lines must not answer a search.
+        catalog.delete_search_index(written)
 
 
 def _same_files(session: Session, todo: Sequence[tuple[PackageManifest, str]]) -> set[str]:
