@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
             if number % 50 == 0 or number == len(packages):
                 last = slice(max(0, number - 50), number)
                 # The median is a package's own write; the mean carries the
-                # folds of pending postings (index_writer.FOLD_ROWS) too.
+                # folds of pending postings (index_writer.MAX_PENDING_ROWS) too.
                 print(
                     f"  packages {last.start + 1}-{number}: prepare_index (outside the lock) "
                     f"median {statistics.median(prepares[last]) * 1000:.1f} ms; write_index median "

@@ -31,7 +31,7 @@ from veripost_desktop.core.upg import analyse_package
 FOLDERS = ("GRBL-Post", "SCL-SW-GRBL-1_1", TORMACH)
 ALL = 100_000
 
-# New postings wait in search_pending until FOLD_ROWS of them are folded into
+# New postings wait in search_pending until they are folded into
 # the text-keyed tables; a search must read the same either way. "pending":
 # nothing folded; "folded": each package folded as it is written; "mixed":
 # the first package folded, the later ones pending.
@@ -49,7 +49,7 @@ def folding(mode: str, package_number: int) -> Iterator[None]:
     """While the ``package_number``-th package is written in ``mode`` by
     this process (``parse_workers=0``)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(index_writer, "FOLD_ROWS", 1 if folds(mode, package_number) else NEVER)
+        patch.setattr(index_writer, "MAX_PENDING_ROWS", 1 if folds(mode, package_number) else NEVER)
         yield
 
 
@@ -463,20 +463,20 @@ def test_pending_postings_fold_in_once_there_are_enough(
     tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A package's postings wait in search_pending; the write that brings them
-    to FOLD_ROWS moves them all into the text-keyed tables, and searches find
-    the same hits before and after."""
+    to MAX_PENDING_ROWS moves them all into the text-keyed tables, and
+    searches find the same hits before and after."""
     services = open_services(
         Settings(data_dir=tmp_path / "data", extra_extensions=(".CNF",), parse_workers=0)
     )
     try:
-        monkeypatch.setattr(index_writer, "FOLD_ROWS", NEVER)
+        monkeypatch.setattr(index_writer, "MAX_PENDING_ROWS", NEVER)
         assert services.pipeline.ingest(
             write_zip(corpus_dir, FOLDERS[0], tmp_path / "first.zip")
         ).ok
         first = index_state(services.catalog.index_path)
         assert first["search_pending"] > 0 and first["search_postings"] == 0
         # The second package takes the pending rows past the threshold: all fold.
-        monkeypatch.setattr(index_writer, "FOLD_ROWS", first["search_pending"] + 1)
+        monkeypatch.setattr(index_writer, "MAX_PENDING_ROWS", first["search_pending"] + 1)
         assert services.pipeline.ingest(
             write_zip(corpus_dir, FOLDERS[1], tmp_path / "second.zip")
         ).ok

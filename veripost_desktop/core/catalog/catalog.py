@@ -48,6 +48,7 @@ from veripost_desktop.core.catalog.section_hashes import (
     write_section_hashes,
 )
 from veripost_desktop.core.errors import ErrorCode, UserError, VeriPostError
+from veripost_desktop.core.search.idle_folding import IdleFolder
 from veripost_desktop.core.search.index_database import SearchPackageRow
 from veripost_desktop.core.search.index_writer import (
     PreparedIndex,
@@ -121,16 +122,19 @@ class Catalog:
         self._read_engine, self._write_engine = self._engines.read, self._engines.write
         # The search index's text ids met so far (see core/search/text_id_cache.py).
         self._text_ids = TextIdCache()
-        self._checkpointers = [
+        # Threads of their own: WAL checkpoints of both files, folds of the
+        # index's pending postings once it is idle (core/search/idle_folding.py).
+        self._upkeep: list[WalCheckpointer | IdleFolder] = [
             WalCheckpointer(self.path),
             WalCheckpointer(self._engines.index_path),
+            IdleFolder(self._engines.index_path),
         ]
-        for checkpointer in self._checkpointers:
-            checkpointer.start()
+        for thread in self._upkeep:
+            thread.start()
 
     def close(self) -> None:
-        for checkpointer in self._checkpointers:
-            checkpointer.stop()
+        for thread in self._upkeep:
+            thread.stop()
         self._engines.dispose()
 
     @property

@@ -21,8 +21,9 @@ distinct line is stored and indexed once:
   package's rows would land on leaves all over them (a commit rewrote ~1,200
   pages at 200 packages, more as the index grows); this one is keyed by
   file, and file ids only grow, so a package's rows are appended. Once it
-  holds ``FOLD_ROWS`` rows they are folded in, in text order, many packages
-  to a leaf (``fold_pending``). Searches read both.
+  holds ``FOLD_ROWS`` rows and the index is idle (``idle_folding.py``), or
+  ``MAX_PENDING_ROWS`` at any time, they are folded in, in text order, many
+  packages to a leaf (``fold_pending``). Searches read both.
 - ``search_packages`` ``(package_id, job_id)``: the packages the index
   holds, and which job read each.
 
@@ -60,10 +61,14 @@ from veripost_desktop.core.upg.indexed_text import (
 # SQLite's default limit of bound parameters per statement is 999 (older builds).
 _CHUNK = 400
 # Pending postings are folded into the text-keyed tables once there are this
-# many: about 25 bench packages. More folds less often (each fold costs about
-# as much as a few packages' rows did, whatever its size), but every search
-# reads the pending rows in full.
+# many and the index has been idle a moment (``idle_folding.py``): about 25
+# bench packages. A fold costs ~1 microsecond a posting, ~5 ms a package,
+# a third of what indexing one costs; done while packages keep arriving it
+# would slow their ingestion by as much.
 FOLD_ROWS = 100_000
+# ...and at once, by the write that takes them past this many, however busy
+# the index is: every search reads the pending rows in full.
+MAX_PENDING_ROWS = 1_000_000
 
 
 def file_extension(filename: str) -> str:
@@ -172,7 +177,11 @@ def delete_job_index(conn: Connection, package_id: str, job_id: str) -> None:
 def fold_pending(conn: Connection) -> int:
     """Move every pending posting into ``search_postings`` and
     ``search_text_uses``; returns how many were moved."""
-    raw = _raw(conn)
+    return fold_pending_raw(_raw(conn))
+
+
+def fold_pending_raw(raw: sqlite3.Connection) -> int:
+    """``fold_pending`` on a driver connection, in its open write transaction."""
     moved = raw.execute(
         "INSERT INTO search_postings (text_id, file_id, hits) "
         "SELECT text_id, file_id, hits FROM search_pending ORDER BY text_id, file_id"
@@ -318,6 +327,6 @@ def write_index(
                 "SELECT ?, value >> 32, value & 4294967295 FROM json_each(?)",
                 (file_id, pairs),
             )
-    if raw.execute("SELECT count(*) FROM search_pending").fetchone()[0] >= FOLD_ROWS:
+    if raw.execute("SELECT count(*) FROM search_pending").fetchone()[0] >= MAX_PENDING_ROWS:
         fold_pending(conn)
     return learned
