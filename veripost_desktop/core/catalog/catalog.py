@@ -58,6 +58,7 @@ from veripost_desktop.core.search.index_writer import (
     write_index,
 )
 from veripost_desktop.core.search.text_id_cache import TextIdCache
+from veripost_desktop.core.sqlite_upkeep import UpkeepThread
 from veripost_desktop.core.storage.object_store import package_prefix
 from veripost_desktop.core.upg import PackageAnalysis
 
@@ -124,7 +125,7 @@ class Catalog:
         self._text_ids = TextIdCache()
         # Threads of their own: WAL checkpoints of both files, folds of the
         # index's pending postings once it is idle (core/search/idle_folding.py).
-        self._upkeep: list[WalCheckpointer | IdleFolder] = [
+        self._upkeep: list[UpkeepThread] = [
             WalCheckpointer(self.path),
             WalCheckpointer(self._engines.index_path),
             IdleFolder(self._engines.index_path),

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import threading
 from pathlib import Path
+
+from veripost_desktop.core.sqlite_upkeep import UpkeepThread
 
 log = logging.getLogger(__name__)
 
@@ -32,24 +33,12 @@ CHECKPOINT_BYTES = 16 * 1024 * 1024
 POLL_SECONDS = 0.5
 
 
-class WalCheckpointer:
+class WalCheckpointer(UpkeepThread):
     def __init__(self, path: Path, *, poll_seconds: float | None = None) -> None:
-        self._path = path
+        poll = POLL_SECONDS if poll_seconds is None else poll_seconds
+        super().__init__(path, poll_seconds=poll, name="checkpoint")
         self._wal = path.with_name(path.name + "-wal")
-        self._poll_seconds = POLL_SECONDS if poll_seconds is None else poll_seconds
-        self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, name=f"checkpoint {path.name}", daemon=True
-        )
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop and close the connection (before the file may be moved on Windows)."""
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join()
+        self._last_error = ""
 
     def _wal_bytes(self) -> int:
         try:
@@ -57,22 +46,13 @@ class WalCheckpointer:
         except OSError:  # no log yet, or it was just removed
             return 0
 
-    def _run(self) -> None:
-        conn: sqlite3.Connection | None = None
-        last_error = ""
+    def _tick(self) -> None:
+        if self._wal_bytes() < CHECKPOINT_BYTES:
+            return
         try:
-            while not self._stop.wait(self._poll_seconds):
-                if self._wal_bytes() < CHECKPOINT_BYTES:
-                    continue
-                if conn is None:
-                    conn = sqlite3.connect(self._path, isolation_level=None)
-                try:
-                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                    last_error = ""
-                except sqlite3.Error as exc:  # the write connection's backstop still runs
-                    if str(exc) != last_error:  # once, not every half second
-                        log.warning("background checkpoint of %s failed: %s", self._path, exc)
-                    last_error = str(exc)
-        finally:
-            if conn is not None:
-                conn.close()
+            self._connection().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            self._last_error = ""
+        except sqlite3.Error as exc:  # the write connection's backstop still runs
+            if str(exc) != self._last_error:  # once, not every half second
+                log.warning("background checkpoint of %s failed: %s", self._path, exc)
+            self._last_error = str(exc)

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import threading
 import time
 from pathlib import Path
 
 from veripost_desktop.core.search import index_writer
+from veripost_desktop.core.sqlite_upkeep import UpkeepThread
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ POLL_SECONDS = 0.5
 BUSY_TIMEOUT_MS = 1_000
 
 
-class IdleFolder:
+class IdleFolder(UpkeepThread):
     def __init__(
         self,
         path: Path,
@@ -45,46 +45,31 @@ class IdleFolder:
         idle_seconds: float = IDLE_SECONDS,
         poll_seconds: float = POLL_SECONDS,
     ) -> None:
-        self._path = path
+        super().__init__(path, poll_seconds=poll_seconds, name="fold")
         self._idle_seconds = idle_seconds
-        self._poll_seconds = poll_seconds
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"fold {path.name}", daemon=True)
+        self._last_version: int | None = None
+        self._changed_at = time.monotonic()
+        self._looked_at: int | None = None  # the data version last found with nothing to fold
 
-    def start(self) -> None:
-        self._thread.start()
+    def _connect(self) -> sqlite3.Connection:
+        conn = super()._connect()
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        return conn
 
-    def stop(self) -> None:
-        """Stop and close the connection (before the file may be moved on Windows)."""
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join()
-
-    def _run(self) -> None:
-        conn: sqlite3.Connection | None = None
-        last_version: int | None = None
-        changed_at = time.monotonic()
-        looked_at: int | None = None  # the data version last found with nothing to fold
+    def _tick(self) -> None:
         try:
-            while not self._stop.wait(self._poll_seconds):
-                try:
-                    if conn is None:
-                        conn = sqlite3.connect(self._path, isolation_level=None)
-                        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-                    version = int(conn.execute("PRAGMA data_version").fetchone()[0])
-                    now = time.monotonic()
-                    if version != last_version:
-                        last_version, changed_at = version, now
-                        continue
-                    if version == looked_at or now - changed_at < self._idle_seconds:
-                        continue
-                    self._fold_if_due(conn)
-                    looked_at = version
-                except sqlite3.Error as exc:  # busy, or the file went: the next idle moment
-                    log.info("search index %s not folded now: %s", self._path, exc)
-        finally:
-            if conn is not None:
-                conn.close()
+            conn = self._connection()
+            version = int(conn.execute("PRAGMA data_version").fetchone()[0])
+            now = time.monotonic()
+            if version != self._last_version:
+                self._last_version, self._changed_at = version, now
+                return
+            if version == self._looked_at or now - self._changed_at < self._idle_seconds:
+                return
+            self._fold_if_due(conn)
+            self._looked_at = version
+        except sqlite3.Error as exc:  # busy, or the file went: the next idle moment
+            log.info("search index %s not folded now: %s", self._path, exc)
 
     def _fold_if_due(self, conn: sqlite3.Connection) -> None:
         pending = conn.execute("SELECT count(*) FROM search_pending").fetchone()[0]
