@@ -55,7 +55,7 @@ from veripost_desktop.core.search.index_writer import (
     delete_index,
     delete_job_index,
     prepare_index,
-    write_index,
+    write_package_index,
 )
 from veripost_desktop.core.search.text_id_cache import TextIdCache
 from veripost_desktop.core.sqlite_upkeep import UpkeepThread
@@ -423,9 +423,7 @@ class Catalog:
         """Write a recorded package's lines to the search index. The index
         has a file and a write lock of its own: the next worker records its
         package in the catalog meanwhile."""
-        with self.index_engine.begin() as conn:
-            learned = write_index(conn, package_id, job_id, prepared, self._text_ids)
-        self._text_ids.publish(learned)  # committed: the ids it read are the index's
+        write_package_index(self.index_engine, package_id, job_id, prepared, self._text_ids)
         if self.find_package(package_id) is None:
             # Removed while its index was written: ``delete_packages`` cleared
             # the index before this write landed, so this one goes too.

@@ -30,7 +30,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from veripost_desktop.core.catalog.database import make_index_write_engine
-from veripost_desktop.core.search.index_writer import prepare_index, write_index
+from veripost_desktop.core.search.index_writer import write_package_index
 from veripost_desktop.core.search.text_id_cache import TextIdCache
 from veripost_desktop.core.upg import PackageAnalysis
 from veripost_desktop.core.upg.indexed_text import IndexedText
@@ -60,10 +60,7 @@ def _writer(index_path: str) -> tuple[Engine, TextIdCache]:
 def index_package(target: IndexTarget, texts: Sequence[IndexedText]) -> None:
     """Replace the package's lines in the index with ``texts``."""
     engine, cache = _writer(target.index_path)
-    prepared = prepare_index(texts, cache)
-    with engine.begin() as conn:
-        learned = write_index(conn, target.package_id, target.job_id, prepared, cache)
-    cache.publish(learned)
+    write_package_index(engine, target.package_id, target.job_id, texts, cache)
 
 
 def analyse_and_index(

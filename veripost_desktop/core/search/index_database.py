@@ -19,7 +19,7 @@ How the two files stay one catalog:
   it) the index holds; a ready package without its row is read again by
   the background pass (``core/team/source_reading.py``), and rows of
   packages the catalog no longer has are pruned there too
-  (``prune_orphans``).
+  (``Catalog.prune_search_index``).
 - The schema is versioned with ``PRAGMA user_version``, not Alembic: a file
   of another version is emptied and rebuilt (by that same background pass),
   which for derived data is the whole migration.

@@ -42,7 +42,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from veripost_desktop.core.search.text_id_cache import (
     LearnedIds,
@@ -279,6 +279,22 @@ def _ids_of(
     missing_ids, had = _text_ids(raw, missing)
     known.update(zip(missing, missing_ids, strict=True))
     return cast(dict[str, int], known), LearnedIds(removals, had)
+
+
+def write_package_index(
+    engine: Engine,
+    package_id: str,
+    job_id: str,
+    texts: Iterable[IndexedText] | PreparedIndex,
+    cache: TextIdCache,
+) -> None:
+    """``write_index`` in a write transaction of its own on ``engine`` (the
+    index file's), prepared before the lock is taken; what it found goes
+    into ``cache`` once committed."""
+    prepared = texts if isinstance(texts, PreparedIndex) else prepare_index(texts, cache)
+    with engine.begin() as conn:
+        learned = write_index(conn, package_id, job_id, prepared, cache)
+    cache.publish(learned)
 
 
 def write_index(

@@ -11,8 +11,8 @@ them, and only the rest go to SQLite.
 When an id may be trusted:
 
 - An entry is added only after the transaction that read it has committed
-  (``Catalog.record_analysis`` publishes what ``write_index`` learned), so
-  a rolled-back write leaves nothing behind.
+  (``index_writer.write_package_index`` publishes what ``write_index``
+  learned), so a rolled-back write leaves nothing behind.
 - Only texts that were already in the index are remembered (a line met
   in two packages is likely to be met again; one met once is not), and at
   most ``MAX_ENTRIES`` of them.
