@@ -22,7 +22,8 @@ FOLDERS = ("GRBL-Post", "SCL-SW-GRBL-1_1")
 
 def _pending(services: Services) -> int:
     with sqlite3.connect(services.catalog.index_path) as db:
-        return int(db.execute("SELECT count(*) FROM search_pending").fetchone()[0])
+        row = db.execute("SELECT coalesce(sum(postings_count), 0) FROM search_pending_files")
+        return int(row.fetchone()[0])
 
 
 def _hits(services: Services) -> list[tuple[str, str, int]]:

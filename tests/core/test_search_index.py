@@ -31,7 +31,7 @@ from veripost_desktop.core.upg import analyse_package
 FOLDERS = ("GRBL-Post", "SCL-SW-GRBL-1_1", TORMACH)
 ALL = 100_000
 
-# New postings wait in search_pending until they are folded into
+# New postings wait in search_pending_files until they are folded into
 # the text-keyed tables; a search must read the same either way. "pending":
 # nothing folded; "folded": each package folded as it is written; "mixed":
 # the first package folded, the later ones pending.
@@ -237,17 +237,23 @@ def index_state(path: Path) -> dict[str, int]:
                 "search_texts",
                 "search_postings",
                 "search_text_uses",
-                "search_pending",
             )
         }
+        # Pending postings: one JSON number ``text_id << 32 | hits`` each.
+        pending_ids = "SELECT j.value >> 32 FROM search_pending_files p, json_each(p.postings) j"
+        state["search_pending"], pending, counted = db.execute(
+            "SELECT count(*), coalesce(sum(j.value & 4294967295), 0), "
+            "(SELECT coalesce(sum(postings_count), 0) FROM search_pending_files) "
+            "FROM search_pending_files p, json_each(p.postings) j"
+        ).fetchone()
         unused = db.execute(
             "SELECT count(*) FROM search_texts WHERE id NOT IN "
-            "(SELECT text_id FROM search_text_uses UNION SELECT text_id FROM search_pending)"
+            f"(SELECT text_id FROM search_text_uses UNION {pending_ids})"
         ).fetchone()[0]
         lines = db.execute("SELECT coalesce(sum(line_count), 0) FROM search_files").fetchone()[0]
         uses = db.execute("SELECT coalesce(sum(uses), 0) FROM search_text_uses").fetchone()[0]
         postings = db.execute("SELECT coalesce(sum(hits), 0) FROM search_postings").fetchone()[0]
-        pending = db.execute("SELECT coalesce(sum(hits), 0) FROM search_pending").fetchone()[0]
+    assert counted == state["search_pending"]
     assert unused == 0 and uses + pending == lines == postings + pending
     state["lines"] = lines
     return state
@@ -462,7 +468,7 @@ def test_every_character_reaches_the_index_as_it_was(tmp_path: Path) -> None:
 def test_pending_postings_fold_in_once_there_are_enough(
     tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A package's postings wait in search_pending; the write that brings them
+    """A package's postings wait in search_pending_files; the write that brings them
     to MAX_PENDING_ROWS moves them all into the text-keyed tables, and
     searches find the same hits before and after."""
     services = open_services(

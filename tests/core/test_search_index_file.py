@@ -89,6 +89,42 @@ def test_an_index_file_to_rebuild_is_filled_again_from_storage(data_dir: Path, d
         services.close()
 
 
+def test_an_index_of_version_1_is_upgraded_in_place_not_read_again(data_dir: Path) -> None:
+    """Version 1 kept one row a pending posting (``search_pending``); opening
+    it turns them into version 2's rows a file, and every search answers as
+    before with nothing read from storage."""
+    services = open_services(Settings(data_dir=data_dir, parse_workers=0))
+    expected = {q: _hits(services, q) for q in (QUERY, "rapid z", "e")}
+    services.close()
+    index = index_path(data_dir / "catalog.sqlite3")
+    with sqlite3.connect(index) as db:  # back to version 1's layout
+        db.execute(
+            "CREATE TABLE search_pending (file_id INTEGER NOT NULL, text_id INTEGER NOT NULL, "
+            "hits INTEGER NOT NULL, PRIMARY KEY (file_id, text_id)) WITHOUT ROWID"
+        )
+        db.execute(
+            "INSERT INTO search_pending SELECT p.file_id, j.value >> 32, j.value & 4294967295 "
+            "FROM search_pending_files p, json_each(p.postings) j"
+        )
+        pending = db.execute("SELECT count(*) FROM search_pending").fetchone()[0]
+        db.execute("DROP TABLE search_pending_files")
+        db.execute("PRAGMA user_version = 1")
+    assert pending > 0
+
+    services = open_services(Settings(data_dir=data_dir, parse_workers=0))
+    try:
+        assert packages_to_read(services.catalog) == []
+        assert {q: _hits(services, q) for q in expected} == expected
+    finally:
+        services.close()
+    with sqlite3.connect(index) as db:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        names = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        carried = db.execute("SELECT sum(postings_count) FROM search_pending_files").fetchone()[0]
+    assert version == SCHEMA_VERSION and "search_pending" not in names
+    assert carried == pending
+
+
 def test_a_package_removed_while_its_index_is_written_leaves_no_index(
     tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -253,8 +289,14 @@ def test_an_upgrade_carries_the_catalogs_index_over_without_reading_again(
     index = index_path(catalog_path)
     with sqlite3.connect(catalog_path) as db:
         db.execute("ATTACH DATABASE ? AS old", (str(index),))
-        for table in ("search_texts", "search_text_uses", "search_files", "search_pending"):
+        for table in ("search_texts", "search_text_uses", "search_files"):
             db.execute(f"INSERT INTO main.{table} SELECT * FROM old.{table}")
+        # 0009 kept one row a pending posting.
+        db.execute(
+            "INSERT INTO main.search_pending SELECT p.file_id, j.value >> 32, "
+            "j.value & 4294967295 FROM old.search_pending_files p, json_each(p.postings) j"
+        )
+        assert db.execute("SELECT count(*) FROM main.search_pending").fetchone()[0] > 0
         db.execute("INSERT INTO main.search_postings SELECT * FROM old.search_postings")
         db.execute("INSERT INTO search_fts (search_fts) VALUES ('rebuild')")
         db.execute("UPDATE packages SET reading_version = 2")

@@ -2,7 +2,7 @@
 thread of its own (issue 14: ingestion with the index no more than 10%
 slower).
 
-A new package's postings are appended to ``search_pending``; folding them
+A new package's postings wait in ``search_pending_files``; folding them
 into the text-ordered tables (``index_writer.fold_pending``) costs about a
 third of what indexing a package costs. Done by the write that crossed the
 threshold, that work fell on the batch being ingested. Here it waits until
@@ -72,8 +72,7 @@ class IdleFolder(UpkeepThread):
             log.info("search index %s not folded now: %s", self._path, exc)
 
     def _fold_if_due(self, conn: sqlite3.Connection) -> None:
-        pending = conn.execute("SELECT count(*) FROM search_pending").fetchone()[0]
-        if pending < index_writer.FOLD_ROWS:
+        if index_writer.pending_postings(conn) < index_writer.FOLD_ROWS:
             return
         started = time.perf_counter()
         conn.execute("BEGIN IMMEDIATE")

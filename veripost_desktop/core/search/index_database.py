@@ -20,14 +20,16 @@ How the two files stay one catalog:
   the background pass (``core/team/source_reading.py``), and rows of
   packages the catalog no longer has are pruned there too
   (``Catalog.prune_search_index``).
-- The schema is versioned with ``PRAGMA user_version``, not Alembic: a file
-  of another version is emptied and rebuilt (by that same background pass),
-  which for derived data is the whole migration.
+- The schema is versioned with ``PRAGMA user_version``, not Alembic. A file
+  of an older version is upgraded in place when ``_UPGRADES`` knows the way
+  (a team's thousands of packages are not read again for a change of
+  layout); one of any other version is emptied and rebuilt (by that same
+  background pass), which for derived data is the whole migration.
 
 Tables (see ``index_writer.py`` for how they are written and why):
 ``search_texts`` + ``search_fts`` (each distinct line once, and an FTS5
 trigram index over them), ``search_files``, ``search_postings``,
-``search_text_uses``, ``search_pending``, ``search_packages``, and
+``search_text_uses``, ``search_pending_files``, ``search_packages``, and
 ``search_info`` (counters: ``text_id_cache.REMOVALS_KEY``).
 """
 
@@ -35,17 +37,19 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine, Index, Integer, LargeBinary, String, Text, text
+from sqlalchemy import Connection, Engine, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from veripost_desktop.core.errors import ErrorCode, VeriPostError
 
 log = logging.getLogger(__name__)
 
-# Raise when the tables change: a file of another version is rebuilt.
-SCHEMA_VERSION = 1
+# Raise when the tables change: a file of another version is rebuilt, unless
+# ``_UPGRADES`` knows the way from it.
+SCHEMA_VERSION = 2
 ATTACHED_AS = "search"
 
 
@@ -139,17 +143,18 @@ class SearchPostingRow(SearchBase):
     hits: Mapped[int] = mapped_column(Integer)
 
 
-class SearchPendingRow(SearchBase):
-    """A posting not yet folded into ``search_postings`` and
-    ``search_text_uses``: keyed by file first, so a new package's rows are
-    appended, and moved into those in batches."""
+class SearchPendingFileRow(SearchBase):
+    """The postings of a file not yet folded into ``search_postings`` and
+    ``search_text_uses``: one row a file, its postings as one JSON array of
+    numbers ``text_id << 32 | hits`` (SQLite's ``json_each`` reads them; one
+    row a posting cost the write a B-tree insert each). ``postings_count``
+    comes before the text, so counting reads no overflow page."""
 
-    __tablename__ = "search_pending"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __tablename__ = "search_pending_files"
 
-    file_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    text_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    hits: Mapped[int] = mapped_column(Integer)
+    file_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    postings_count: Mapped[int] = mapped_column(Integer)
+    postings: Mapped[str] = mapped_column(Text)
 
 
 _FTS = (
@@ -158,11 +163,36 @@ _FTS = (
 )
 
 
+# Version 1 kept one row a pending posting in ``search_pending``; version 2
+# keeps one row a file (``search_pending_files``). The same postings, so the
+# index is kept: nothing to read from storage again.
+_PENDING_AS_FILES = (
+    "INSERT INTO {target}search_pending_files (file_id, postings_count, postings) "
+    "SELECT file_id, count(*), json_group_array((text_id << 32) | hits) "
+    "FROM {source}search_pending GROUP BY file_id ORDER BY file_id"
+)
+
+
+def _upgrade_from_1(conn: Connection) -> None:
+    SearchPendingFileRow.__table__.create(conn)  # type: ignore[attr-defined]
+    conn.exec_driver_sql(_PENDING_AS_FILES.format(target="", source=""))
+    conn.exec_driver_sql("DROP TABLE search_pending")
+
+
+_UPGRADES: dict[int, Callable[[Connection], None]] = {1: _upgrade_from_1}
+
+
 def ensure_schema(engine: Engine, path: Path) -> None:
-    """Create the tables, or empty and recreate them when the file holds
+    """Create the tables, upgrade them from an older version that
+    ``_UPGRADES`` knows, or empty and recreate them when the file holds
     another version (or no index at all)."""
     with engine.begin() as conn:
         version = conn.exec_driver_sql("PRAGMA user_version").scalar()
+        while isinstance(version, int) and version in _UPGRADES:
+            log.info("search index %s: upgrading it from version %s", path, version)
+            _UPGRADES[version](conn)
+            version += 1
+            conn.exec_driver_sql(f"PRAGMA user_version = {version}")
         if version == SCHEMA_VERSION:
             # Read the small tables' pages: a damaged file fails here, at open.
             conn.exec_driver_sql("SELECT count(*) FROM search_packages").scalar()
@@ -191,7 +221,6 @@ _CARRIED = {
     "search_text_uses": "text_id, extension, uses",
     "search_files": "id, package_id, filename, extension, line_count, sections, lines",
     "search_postings": "text_id, file_id, hits",
-    "search_pending": "file_id, text_id, hits",
 }
 
 
@@ -212,6 +241,7 @@ def carry_over(catalog_path: Path, path: Path, *, reading_version: int) -> int:
             db.execute(
                 f"INSERT INTO {ATTACHED_AS}.{table} ({columns}) SELECT {columns} FROM main.{table}"
             )
+        db.execute(_PENDING_AS_FILES.format(target=f"{ATTACHED_AS}.", source="main."))
         carried = db.execute(
             f"INSERT INTO {ATTACHED_AS}.search_packages (package_id, job_id) "
             "SELECT id, job_id FROM main.packages WHERE reading_version >= ?",

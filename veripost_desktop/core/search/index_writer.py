@@ -16,14 +16,17 @@ distinct line is stored and indexed once:
 - ``search_text_uses`` ``(text_id, extension, uses)``: on how many lines of
   files of that type a text is, summed over the index: what an unfiltered
   search counts its hits with.
-- ``search_pending`` ``(file_id, text_id, hits)``: the postings of new files,
-  not yet in the two tables above. Those are keyed by text, and one
-  package's rows would land on leaves all over them (a commit rewrote ~1,200
-  pages at 200 packages, more as the index grows); this one is keyed by
-  file, and file ids only grow, so a package's rows are appended. Once it
-  holds ``FOLD_ROWS`` rows and the index is idle (``idle_folding.py``), or
-  ``MAX_PENDING_ROWS`` at any time, they are folded in, in text order, many
-  packages to a leaf (``fold_pending``). Searches read both.
+- ``search_pending_files`` ``(file_id, postings_count, postings)``: the
+  postings of new files, not yet in the two tables above. Those are keyed
+  by text, and one package's rows would land on leaves all over them (a
+  commit rewrote ~1,200 pages at 200 packages, more as the index grows);
+  here a file's postings are one row, one JSON array of numbers
+  ``text_id << 32 | hits`` (one B-tree insert a file, not one a posting:
+  half the cost of writing them as rows keyed by file). Once they number
+  ``FOLD_ROWS`` and the index is idle (``idle_folding.py``), or
+  ``MAX_PENDING_ROWS`` at any time, they are folded in, in text order,
+  many packages to a leaf (``fold_pending``). Searches read both, the
+  pending ones through ``json_each``.
 - ``search_packages`` ``(package_id, job_id)``: the packages the index
   holds, and which job read each.
 
@@ -69,6 +72,8 @@ FOLD_ROWS = 100_000
 # ...and at once, by the write that takes them past this many, however busy
 # the index is: every search reads the pending rows in full.
 MAX_PENDING_ROWS = 1_000_000
+# A pending posting is ``text_id << 32 | hits``.
+_LOW_32 = 0xFFFFFFFF
 
 
 def file_extension(filename: str) -> str:
@@ -103,13 +108,13 @@ def delete_index(conn: Connection, package_ids: Sequence[str]) -> None:
     pending = {
         row[0]
         for row in raw.execute(
-            "SELECT DISTINCT p.file_id FROM json_each(?) j "
-            "JOIN search_pending p ON p.file_id = j.value",
+            "SELECT p.file_id FROM json_each(?) j "
+            "JOIN search_pending_files p ON p.file_id = j.value",
             (_as_json(file_ids),),
         )
     }
     raw.execute(
-        "DELETE FROM search_pending WHERE file_id IN (SELECT value FROM json_each(?))",
+        "DELETE FROM search_pending_files WHERE file_id IN (SELECT value FROM json_each(?))",
         (_as_json(sorted(pending)),),
     )
     postings: list[tuple[int, int]] = []
@@ -142,8 +147,8 @@ def delete_index(conn: Connection, package_ids: Sequence[str]) -> None:
         for row in raw.execute(
             "SELECT j.value FROM json_each(?) j WHERE NOT EXISTS "
             "(SELECT 1 FROM search_text_uses u WHERE u.text_id = j.value) "
-            "EXCEPT SELECT text_id FROM search_pending "
-            "WHERE text_id IN (SELECT value FROM json_each(?))",
+            "EXCEPT SELECT j.value >> 32 FROM search_pending_files p, json_each(p.postings) j "
+            "WHERE (j.value >> 32) IN (SELECT value FROM json_each(?))",
             (candidates, candidates),
         )
     ]
@@ -184,19 +189,26 @@ def fold_pending_raw(raw: sqlite3.Connection) -> int:
     """``fold_pending`` on a driver connection, in its open write transaction."""
     moved = raw.execute(
         "INSERT INTO search_postings (text_id, file_id, hits) "
-        "SELECT text_id, file_id, hits FROM search_pending ORDER BY text_id, file_id"
+        f"SELECT j.value >> 32, p.file_id, j.value & {_LOW_32} "
+        "FROM search_pending_files p, json_each(p.postings) j ORDER BY 1, 2"
     ).rowcount
     if moved <= 0:
         return 0
     raw.execute(
         "INSERT INTO search_text_uses (text_id, extension, uses) "
-        "SELECT p.text_id, f.extension, sum(p.hits) FROM search_pending p "
-        "JOIN search_files f ON f.id = p.file_id "
-        "GROUP BY p.text_id, f.extension ORDER BY p.text_id, f.extension "
+        f"SELECT j.value >> 32, f.extension, sum(j.value & {_LOW_32}) "
+        "FROM search_pending_files p JOIN search_files f ON f.id = p.file_id, "
+        "json_each(p.postings) j GROUP BY 1, 2 ORDER BY 1, 2 "
         "ON CONFLICT (text_id, extension) DO UPDATE SET uses = uses + excluded.uses"
     )
-    raw.execute("DELETE FROM search_pending")
+    raw.execute("DELETE FROM search_pending_files")
     return int(moved)
+
+
+def pending_postings(raw: sqlite3.Connection) -> int:
+    """How many postings wait to be folded in."""
+    row = raw.execute("SELECT coalesce(sum(postings_count), 0) FROM search_pending_files")
+    return int(row.fetchone()[0])
 
 
 def _raw(conn: Connection) -> sqlite3.Connection:
@@ -259,11 +271,11 @@ class PreparedIndex:
 def prepare_index(texts: Iterable[IndexedText], cache: TextIdCache | None = None) -> PreparedIndex:
     """What can be done without the write lock, which every ingestion waits for."""
     texts = tuple(texts)
-    distinct = list(dict.fromkeys(t for f in texts for t in f.texts))
     if cache is None:
-        return PreparedIndex(texts, distinct, None, dict.fromkeys(distinct))
-    removals, known = cache.peek(distinct)
-    return PreparedIndex(texts, distinct, removals, known)
+        known: dict[str, int | None] = dict.fromkeys(t for f in texts for t in f.texts)
+        return PreparedIndex(texts, list(known), None, known)
+    removals, known = cache.peek(t for f in texts for t in f.texts)
+    return PreparedIndex(texts, list(known), removals, known)
 
 
 def _ids_of(
@@ -331,18 +343,14 @@ def write_index(
             ),
         ).lastrowid
         if local_ids:
-            # Each distinct line of the file as one number, its text id in
-            # the high 32 bits and the lines holding it in the low 32: its
-            # pending postings, appended after every earlier file's, in key
-            # order (sorted here: cheaper than SQLite's sorter, in the lock).
-            pairs = _as_json(
-                sorted((i << 32) | n for i, n in zip(local_ids, text.text_counts(), strict=True))
-            )
+            # The file's pending postings, one number each: its text id in the
+            # high 32 bits, the lines holding it in the low 32.
+            postings = [(i << 32) | n for i, n in zip(local_ids, text.text_counts(), strict=True)]
             raw.execute(
-                "INSERT INTO search_pending (file_id, text_id, hits) "
-                "SELECT ?, value >> 32, value & 4294967295 FROM json_each(?)",
-                (file_id, pairs),
+                "INSERT INTO search_pending_files (file_id, postings_count, postings) "
+                "VALUES (?, ?, ?)",
+                (file_id, len(postings), _as_json(postings)),
             )
-    if raw.execute("SELECT count(*) FROM search_pending").fetchone()[0] >= MAX_PENDING_ROWS:
+    if pending_postings(raw) >= MAX_PENDING_ROWS:
         fold_pending(conn)
     return learned

@@ -352,8 +352,9 @@ class _Search:
         if matched:
             self.db.execute(
                 "INSERT INTO temp.vp_pending (file_id, text_id, hits) "
-                "SELECT file_id, text_id, hits FROM search_pending "
-                "WHERE text_id IN (SELECT id FROM temp.vp_matched)"
+                "SELECT p.file_id, j.value >> 32, j.value & 4294967295 "
+                "FROM search_pending_files p, json_each(p.postings) j "
+                "WHERE (j.value >> 32) IN (SELECT id FROM temp.vp_matched)"
             )
         return matched
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 # search_info key: how many times texts have been removed from the index.
@@ -83,11 +83,13 @@ class TextIdCache:
                 self._removals = removals
             return dict(zip(texts, map(self._ids.get, texts), strict=True))
 
-    def peek(self, texts: Sequence[str]) -> tuple[int | None, dict[str, int | None]]:
+    def peek(self, texts: Iterable[str]) -> tuple[int | None, dict[str, int | None]]:
         """``lookup`` before the write transaction: the ids as of the counter
-        value returned, which the writer checks inside its transaction."""
+        value returned, which the writer checks inside its transaction.
+        ``texts`` may repeat: the answer holds each once, in order."""
         with self._lock:
-            return self._removals, dict(zip(texts, map(self._ids.get, texts), strict=True))
+            get = self._ids.get
+            return self._removals, {t: get(t) for t in texts}
 
     def publish(self, learned: LearnedIds | None) -> None:
         """Remember ``learned`` once its transaction has committed."""
