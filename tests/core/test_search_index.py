@@ -18,7 +18,7 @@ from veripost_desktop.core.catalog.catalog import READING_VERSION
 from veripost_desktop.core.config import Settings
 from veripost_desktop.core.errors import ErrorCode, VeriPostError
 from veripost_desktop.core.search import index_writer, search_query
-from veripost_desktop.core.search.index_writer import fold_pending
+from veripost_desktop.core.search.index_writer import PENDING_HITS, PENDING_TEXT_ID, fold_pending
 from veripost_desktop.core.search.search_query import (
     SearchRequest,
     SearchResult,
@@ -240,9 +240,11 @@ def index_state(path: Path) -> dict[str, int]:
             )
         }
         # Pending postings: one JSON number ``text_id << 32 | hits`` each.
-        pending_ids = "SELECT j.value >> 32 FROM search_pending_files p, json_each(p.postings) j"
+        pending_ids = (
+            f"SELECT {PENDING_TEXT_ID} FROM search_pending_files p, json_each(p.postings) j"
+        )
         state["search_pending"], pending, counted = db.execute(
-            "SELECT count(*), coalesce(sum(j.value & 4294967295), 0), "
+            f"SELECT count(*), coalesce(sum({PENDING_HITS}), 0), "
             "(SELECT coalesce(sum(postings_count), 0) FROM search_pending_files) "
             "FROM search_pending_files p, json_each(p.postings) j"
         ).fetchone()

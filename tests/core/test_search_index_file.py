@@ -17,7 +17,7 @@ from veripost_desktop.core.config import Settings
 from veripost_desktop.core.ingestion.parse_and_index import IndexTarget
 from veripost_desktop.core.ingestion.parsing_step import run_parsing_step
 from veripost_desktop.core.search.index_database import SCHEMA_VERSION, SearchBase, index_path
-from veripost_desktop.core.search.index_writer import write_index
+from veripost_desktop.core.search.index_writer import PENDING_HITS, PENDING_TEXT_ID, write_index
 from veripost_desktop.core.search.search_query import SearchRequest, search
 from veripost_desktop.core.services import Services, open_services
 from veripost_desktop.core.team.source_reading import packages_to_read, read_outdated_packages
@@ -103,7 +103,7 @@ def test_an_index_of_version_1_is_upgraded_in_place_not_read_again(data_dir: Pat
             "hits INTEGER NOT NULL, PRIMARY KEY (file_id, text_id)) WITHOUT ROWID"
         )
         db.execute(
-            "INSERT INTO search_pending SELECT p.file_id, j.value >> 32, j.value & 4294967295 "
+            f"INSERT INTO search_pending SELECT p.file_id, {PENDING_TEXT_ID}, {PENDING_HITS} "
             "FROM search_pending_files p, json_each(p.postings) j"
         )
         pending = db.execute("SELECT count(*) FROM search_pending").fetchone()[0]
@@ -293,8 +293,8 @@ def test_an_upgrade_carries_the_catalogs_index_over_without_reading_again(
             db.execute(f"INSERT INTO main.{table} SELECT * FROM old.{table}")
         # 0009 kept one row a pending posting.
         db.execute(
-            "INSERT INTO main.search_pending SELECT p.file_id, j.value >> 32, "
-            "j.value & 4294967295 FROM old.search_pending_files p, json_each(p.postings) j"
+            f"INSERT INTO main.search_pending SELECT p.file_id, {PENDING_TEXT_ID}, "
+            f"{PENDING_HITS} FROM old.search_pending_files p, json_each(p.postings) j"
         )
         assert db.execute("SELECT count(*) FROM main.search_pending").fetchone()[0] > 0
         db.execute("INSERT INTO main.search_postings SELECT * FROM old.search_postings")

@@ -168,7 +168,8 @@ _FTS = (
 # index is kept: nothing to read from storage again.
 _PENDING_AS_FILES = (
     "INSERT INTO {target}search_pending_files (file_id, postings_count, postings) "
-    "SELECT file_id, count(*), json_group_array((text_id << 32) | hits) "
+    "SELECT file_id, count(*), "
+    "json_group_array(CASE WHEN hits = 1 THEN text_id ELSE (text_id << 32) | hits END) "
     "FROM {source}search_pending GROUP BY file_id ORDER BY file_id"
 )
 

@@ -20,8 +20,10 @@ distinct line is stored and indexed once:
   postings of new files, not yet in the two tables above. Those are keyed
   by text, and one package's rows would land on leaves all over them (a
   commit rewrote ~1,200 pages at 200 packages, more as the index grows);
-  here a file's postings are one row, one JSON array of numbers
-  ``text_id << 32 | hits`` (one B-tree insert a file, not one a posting:
+  here a file's postings are one row, one JSON array of numbers (the text
+  id, or ``text_id << 32 | hits`` when more than one line holds it: most
+  postings are one line, so most numbers are short; ``PENDING_TEXT_ID``,
+  ``PENDING_HITS``) (one B-tree insert a file, not one a posting:
   half the cost of writing them as rows keyed by file). Once they number
   ``FOLD_ROWS`` and the index is idle (``idle_folding.py``), or
   ``MAX_PENDING_ROWS`` at any time, they are folded in, in text order,
@@ -72,8 +74,10 @@ FOLD_ROWS = 100_000
 # ...and at once, by the write that takes them past this many, however busy
 # the index is: every search reads the pending rows in full.
 MAX_PENDING_ROWS = 1_000_000
-# A pending posting is ``text_id << 32 | hits``.
-_LOW_32 = 0xFFFFFFFF
+# A pending posting is one JSON number: the text id when one line holds it
+# (most), else ``text_id << 32 | hits``; read over ``json_each(...) j`` by:
+PENDING_TEXT_ID = "(CASE WHEN j.value > 4294967295 THEN j.value >> 32 ELSE j.value END)"
+PENDING_HITS = "(CASE WHEN j.value > 4294967295 THEN j.value & 4294967295 ELSE 1 END)"
 
 
 def file_extension(filename: str) -> str:
@@ -147,8 +151,8 @@ def delete_index(conn: Connection, package_ids: Sequence[str]) -> None:
         for row in raw.execute(
             "SELECT j.value FROM json_each(?) j WHERE NOT EXISTS "
             "(SELECT 1 FROM search_text_uses u WHERE u.text_id = j.value) "
-            "EXCEPT SELECT j.value >> 32 FROM search_pending_files p, json_each(p.postings) j "
-            "WHERE (j.value >> 32) IN (SELECT value FROM json_each(?))",
+            f"EXCEPT SELECT {PENDING_TEXT_ID} FROM search_pending_files p, "
+            f"json_each(p.postings) j WHERE {PENDING_TEXT_ID} IN (SELECT value FROM json_each(?))",
             (candidates, candidates),
         )
     ]
@@ -189,14 +193,14 @@ def fold_pending_raw(raw: sqlite3.Connection) -> int:
     """``fold_pending`` on a driver connection, in its open write transaction."""
     moved = raw.execute(
         "INSERT INTO search_postings (text_id, file_id, hits) "
-        f"SELECT j.value >> 32, p.file_id, j.value & {_LOW_32} "
+        f"SELECT {PENDING_TEXT_ID}, p.file_id, {PENDING_HITS} "
         "FROM search_pending_files p, json_each(p.postings) j ORDER BY 1, 2"
     ).rowcount
     if moved <= 0:
         return 0
     raw.execute(
         "INSERT INTO search_text_uses (text_id, extension, uses) "
-        f"SELECT j.value >> 32, f.extension, sum(j.value & {_LOW_32}) "
+        f"SELECT {PENDING_TEXT_ID}, f.extension, sum({PENDING_HITS}) "
         "FROM search_pending_files p JOIN search_files f ON f.id = p.file_id, "
         "json_each(p.postings) j GROUP BY 1, 2 ORDER BY 1, 2 "
         "ON CONFLICT (text_id, extension) DO UPDATE SET uses = uses + excluded.uses"
@@ -343,9 +347,11 @@ def write_index(
             ),
         ).lastrowid
         if local_ids:
-            # The file's pending postings, one number each: its text id in the
-            # high 32 bits, the lines holding it in the low 32.
-            postings = [(i << 32) | n for i, n in zip(local_ids, text.text_counts(), strict=True)]
+            # The file's pending postings, one number each (``PENDING_TEXT_ID``).
+            postings = [
+                i if n == 1 else (i << 32) | n
+                for i, n in zip(local_ids, text.text_counts(), strict=True)
+            ]
             raw.execute(
                 "INSERT INTO search_pending_files (file_id, postings_count, postings) "
                 "VALUES (?, ?, ?)",

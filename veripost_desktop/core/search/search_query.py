@@ -37,6 +37,7 @@ from sqlalchemy import Engine
 
 from veripost_desktop.core.catalog.records import PackageStatus
 from veripost_desktop.core.errors import ErrorCode, VeriPostError
+from veripost_desktop.core.search.index_writer import PENDING_HITS, PENDING_TEXT_ID
 from veripost_desktop.core.upg.indexed_text import LINE_ARRAY_TYPE, pack_numbers, unpack_numbers
 from veripost_desktop.core.upg.section_identity import PREAMBLE_KEY
 
@@ -352,9 +353,9 @@ class _Search:
         if matched:
             self.db.execute(
                 "INSERT INTO temp.vp_pending (file_id, text_id, hits) "
-                "SELECT p.file_id, j.value >> 32, j.value & 4294967295 "
+                f"SELECT p.file_id, {PENDING_TEXT_ID}, {PENDING_HITS} "
                 "FROM search_pending_files p, json_each(p.postings) j "
-                "WHERE (j.value >> 32) IN (SELECT id FROM temp.vp_matched)"
+                f"WHERE {PENDING_TEXT_ID} IN (SELECT id FROM temp.vp_matched)"
             )
         return matched
 
