@@ -8,9 +8,9 @@ third of what indexing a package costs. Done by the write that crossed the
 threshold, that work fell on the batch being ingested. Here it waits until
 no process has written the index for ``IDLE_SECONDS`` (SQLite's
 ``PRAGMA data_version`` moves with every commit of another connection),
-then folds if ``index_writer.FOLD_ROWS`` rows are pending. The write path
+then folds if ``index_writer.FOLD_ROWS`` postings wait. The write path
 still folds at ``MAX_PENDING_ROWS``, so a long import never lets the pending
-rows, which every search reads in full, grow past that.
+postings, which every search reads in full, grow past that.
 
 One thread per ``Catalog`` (every process that opens one: a CLI command's
 too), on its own connection, closed by ``stop()`` before the file may move.

@@ -19,16 +19,16 @@ distinct line is stored and indexed once:
 - ``search_pending_files`` ``(file_id, postings_count, postings)``: the
   postings of new files, not yet in the two tables above. Those are keyed
   by text, and one package's rows would land on leaves all over them (a
-  commit rewrote ~1,200 pages at 200 packages, more as the index grows);
-  here a file's postings are one row, one JSON array of numbers (the text
-  id, or ``text_id << 32 | hits`` when more than one line holds it: most
-  postings are one line, so most numbers are short; ``PENDING_TEXT_ID``,
-  ``PENDING_HITS``) (one B-tree insert a file, not one a posting:
-  half the cost of writing them as rows keyed by file). Once they number
-  ``FOLD_ROWS`` and the index is idle (``idle_folding.py``), or
-  ``MAX_PENDING_ROWS`` at any time, they are folded in, in text order,
-  many packages to a leaf (``fold_pending``). Searches read both, the
-  pending ones through ``json_each``.
+  commit rewrote ~1,200 pages at 200 packages, more as the index grows).
+  Here a file's postings are one row: one B-tree insert a file, not one a
+  posting, which halved what writing them cost. ``postings`` is a JSON
+  array with one number a posting: the text id when one line of the file
+  holds it (most do, so most numbers are short), else ``text_id << 32 |
+  hits`` (``PENDING_TEXT_ID``, ``PENDING_HITS`` read them back over
+  ``json_each``). Once ``FOLD_ROWS`` postings wait and the index is idle
+  (``idle_folding.py``), or ``MAX_PENDING_ROWS`` at any time, they are
+  folded in, in text order, many packages to a leaf (``fold_pending``).
+  Searches read both.
 - ``search_packages`` ``(package_id, job_id)``: the packages the index
   holds, and which job read each.
 
