@@ -333,7 +333,7 @@ def write_index(
     for text in prepared.texts:
         extension = file_extension(text.filename)
         local_ids = [ids[t] for t in text.texts]
-        lines = array(LINE_ARRAY_TYPE, map(local_ids.__getitem__, text.line_indexes()))
+        lines = array(LINE_ARRAY_TYPE, map(ids.__getitem__, text.lines))
         file_id = raw.execute(
             "INSERT INTO search_files (package_id, filename, extension, line_count, sections, "
             "lines) VALUES (?, ?, ?, ?, ?, ?)",

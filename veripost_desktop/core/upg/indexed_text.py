@@ -1,11 +1,13 @@
 """The text of a post's files as the search index takes it (issue 14).
 
-Computed in the parse process (``analyse_package``) and carried back on
-``PackageAnalysis.indexed_texts``: for each file its *distinct* lines once,
-and each line as a number (its index among them), so the app receives and
-indexes every distinct line once, however often a post repeats it (``*``,
-``:T:<EOL>``, whole sections copied between posts). The catalog turns the
-numbers into catalog-wide text ids (``core/search/index_writer.py``).
+Computed in the parse process (``analyse_package``), which writes it into
+the search index itself (``core/ingestion/parse_and_index.py``); a package
+read in-process carries it on ``PackageAnalysis.indexed_texts`` for the
+catalog to write. For each file: its *distinct* lines once, how many lines
+hold each, and every line in order. The writer
+(``core/search/index_writer.py``) stores each distinct line once for the
+whole index, however often posts repeat it (``*``, ``:T:<EOL>``, whole
+sections copied between posts), and each line of a file as its text id.
 
 Which files: every text file of the package but the compiled ``.CTL``
 (``.SRC .LIB .LNG .ATR .KIN .PINF`` and the extra types the settings accept,
@@ -42,29 +44,28 @@ LINE_ARRAY_TYPE = "I"
 
 @dataclass(frozen=True, slots=True)
 class IndexedText(_PickledAsCall):
-    """One file's lines, each distinct line once.
+    """One file's lines.
 
     ``texts`` are the distinct lines in order of first appearance, ``counts``
     how many lines hold each (``array('I')`` bytes, little-endian), ``lines``
-    the index in ``texts`` of every line in order (same format).
+    every line in order (the writer turns each into its text id with the
+    same dictionary that gives the distinct ones theirs: numbering them here
+    first cost the parse process another pass).
     ``sections_json`` holds ``[first line index (0-based), key, active]`` for
     each span of ``section_identity.split_sections``, the preamble included
     (``section_identity.section_starts``), as the JSON the index stores: made
-    here, in the parse process, it costs the app's write transaction nothing.
+    here, in the parse process, it costs the index's write transaction nothing.
     """
 
     filename: str
     texts: tuple[str, ...]
-    lines: bytes
+    lines: Sequence[str]
     counts: bytes
     sections_json: str = "[]"
 
     @property
     def line_count(self) -> int:
-        return len(self.lines) // 4
-
-    def line_indexes(self) -> array[int]:
-        return unpack_numbers(self.lines)
+        return len(self.lines)
 
     def text_counts(self) -> array[int]:
         return unpack_numbers(self.counts)
@@ -92,17 +93,12 @@ def is_indexed(filename: str, data: bytes) -> bool:
 
 def indexed_text_of(filename: str, read: SectionedLines) -> IndexedText:
     """The ``IndexedText`` of a file already read (``read_sectioned_lines``)."""
-    lines = read.lines
-    counted = Counter(lines)  # C speed; its keys in order of first appearance
-    distinct = list(counted)
-    number = dict(zip(distinct, range(len(distinct)), strict=True))
-    indexes = array(LINE_ARRAY_TYPE, map(number.__getitem__, lines))
-    counts = array(LINE_ARRAY_TYPE, counted.values())
+    counted = Counter(read.lines)  # C speed; its keys in order of first appearance
     return IndexedText(
         filename,
-        tuple(distinct),
-        pack_numbers(indexes),
-        pack_numbers(counts),
+        tuple(counted),
+        tuple(read.lines),
+        pack_numbers(array(LINE_ARRAY_TYPE, counted.values())),
         sections_json(read.starts),
     )
 
