@@ -176,6 +176,32 @@ def test_index_rows_of_packages_the_catalog_lacks_are_pruned(data_dir: Path) -> 
         services.close()
 
 
+def test_readings_no_search_reads_are_pruned(data_dir: Path) -> None:
+    """A package that ended in error keeps no lines (its parse process may
+    finish writing after a cancel), nor does a reading by a job that is not
+    the package's; a ready package's own reading stays."""
+    services = open_services(Settings(data_dir=data_dir, parse_workers=0))
+    try:
+        catalog = services.catalog
+        failed, superseded = catalog.list_packages()
+        with catalog.write_engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE packages SET status = 'error' WHERE id = ?", (failed.id,))
+            conn.exec_driver_sql(
+                "UPDATE packages SET job_id = 'a later job' WHERE id = ?", (superseded.id,)
+            )
+        assert _index_rows(services)[0] == 2
+        assert catalog.prune_search_index() == 2
+        assert _index_rows(services) == (0, 0)
+        assert catalog.prune_search_index() == 0
+        # Read again for its current job, the superseded package's lines are back.
+        report = read_outdated_packages(catalog, services.store)
+        assert report.read == 1 and not report.failed
+        assert {name for name, _f, _l in _hits(services)} == {superseded.name}
+        assert catalog.prune_search_index() == 0
+    finally:
+        services.close()
+
+
 def test_an_index_of_another_job_is_read_again(data_dir: Path) -> None:
     """The index holds a package as read by one job; the catalog's package
     is another job's (a reading that lost a race with a retry)."""

@@ -459,17 +459,36 @@ class Catalog:
         self.delete_search_index(ids)
 
     def prune_search_index(self) -> int:
-        """Remove the index of packages the catalog no longer has (a process
-        stopped between the two files' writes); returns how many."""
+        """Remove what the search index holds that no search will read:
+        packages the catalog no longer has (a process stopped between the two
+        files' writes), readings by a job that is not the package's any more,
+        and readings of packages that ended in error (a parse process that
+        finished writing after its ingestion was cancelled or failed).
+        Returns how many packages' index went."""
         orphans = select(SearchPackageRow.package_id).where(
             ~exists().where(PackageRow.id == SearchPackageRow.package_id)
         )
+        stale = (
+            select(SearchPackageRow.package_id, SearchPackageRow.job_id)
+            .join(PackageRow, PackageRow.id == SearchPackageRow.package_id)
+            .where(
+                (PackageRow.job_id != SearchPackageRow.job_id)
+                | (PackageRow.status == PackageStatus.ERROR.value)
+            )
+        )
         with self._read() as session:
             ids = list(session.scalars(orphans))
+            readings = [(row[0], row[1]) for row in session.execute(stale)]
         if ids:
             log.info("search index: removing %d package(s) the catalog no longer has", len(ids))
             self.delete_search_index(ids)
-        return len(ids)
+        for package_id, job_id in readings:
+            # Only if it is still that job's reading: a retry may have
+            # written its own since.
+            self._delete_job_index(package_id, job_id)
+        if readings:
+            log.info("search index: removing %d reading(s) no search reads", len(readings))
+        return len(ids) + len(readings)
 
     # ---- reading ---------------------------------------------------------
 

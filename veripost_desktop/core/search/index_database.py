@@ -17,9 +17,10 @@ How the two files stay one catalog:
 - The index is derived data: everything in it is read again from storage
   when missing. ``search_packages`` says which package (and which job of
   it) the index holds; a ready package without its row is read again by
-  the background pass (``core/team/source_reading.py``), and rows of
-  packages the catalog no longer has are pruned there too
-  (``Catalog.prune_search_index``).
+  the background pass (``core/team/source_reading.py``), and what no
+  search reads is pruned there too (``Catalog.prune_search_index``): rows of
+  packages the catalog no longer has, of packages that ended in error, and
+  readings by a job that is not the package's.
 - The schema is versioned with ``PRAGMA user_version``, not Alembic. A file
   of an older version is upgraded in place when ``_UPGRADES`` knows the way
   (a team's thousands of packages are not read again for a change of

@@ -9,8 +9,9 @@ file: ``core/search/index_database.py``) is read again too. This pass reads
 their text files from the store, each checked by SHA-256 against the
 catalog, parses them exactly as the ingestion's parsing step does
 (``analyse_package``), and records the reading. A package whose files cannot
-be read is skipped and reported; it is tried again at the next pass. Index
-rows of packages the catalog no longer has are removed first
+be read is skipped and reported; it is tried again at the next pass. What
+the search index holds that no search reads (packages the catalog no longer
+has, or that ended in error; readings of a superseded job) is removed first
 (``Catalog.prune_search_index``).
 """
 
