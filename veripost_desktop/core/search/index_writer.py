@@ -263,11 +263,11 @@ def _text_ids(raw: sqlite3.Connection, texts: list[str]) -> tuple[list[int], dic
 @dataclass(frozen=True, slots=True)
 class PreparedIndex:
     """A package's texts made ready for ``write_index`` before the write
-    transaction (``prepare_index``): its distinct lines, and the ids the
-    cache knew for them as of its counter ``removals``. Written once."""
+    transaction (``prepare_index``): ``known`` has each distinct line of the
+    package once, in order, with the id the cache knew for it as of its
+    counter ``removals`` (None when unknown). Written once."""
 
     texts: tuple[IndexedText, ...]
-    distinct: list[str]
     removals: int | None
     known: dict[str, int | None]
 
@@ -275,11 +275,11 @@ class PreparedIndex:
 def prepare_index(texts: Iterable[IndexedText], cache: TextIdCache | None = None) -> PreparedIndex:
     """What can be done without the write lock, which every ingestion waits for."""
     texts = tuple(texts)
+    lines = (t for f in texts for t in f.texts)
     if cache is None:
-        known: dict[str, int | None] = dict.fromkeys(t for f in texts for t in f.texts)
-        return PreparedIndex(texts, list(known), None, known)
-    removals, known = cache.peek(t for f in texts for t in f.texts)
-    return PreparedIndex(texts, list(known), removals, known)
+        return PreparedIndex(texts, None, dict.fromkeys(lines))
+    removals, known = cache.peek(lines)
+    return PreparedIndex(texts, removals, known)
 
 
 def _ids_of(
@@ -290,7 +290,7 @@ def _ids_of(
     removals = read_removals(raw)
     known = prepared.known  # without a cache it knows nothing, which always holds
     if cache is not None and prepared.removals != removals:
-        known = cache.lookup(removals, prepared.distinct)
+        known = cache.lookup(removals, prepared.known)
     missing = [text for text, text_id in known.items() if text_id is None]
     missing_ids, had = _text_ids(raw, missing)
     known.update(zip(missing, missing_ids, strict=True))

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 # search_info key: how many times texts have been removed from the index.
@@ -74,22 +74,25 @@ class TextIdCache:
     def __len__(self) -> int:
         return len(self._ids)
 
-    def lookup(self, removals: int, texts: Sequence[str]) -> dict[str, int | None]:
+    def lookup(self, removals: int, texts: Iterable[str]) -> dict[str, int | None]:
         """The remembered id of each of ``texts`` (None when not known);
         ``removals`` is the counter as read in the caller's write transaction."""
         with self._lock:
             if removals != self._removals:
                 self._ids.clear()
                 self._removals = removals
-            return dict(zip(texts, map(self._ids.get, texts), strict=True))
+            return self._answer(texts)
 
     def peek(self, texts: Iterable[str]) -> tuple[int | None, dict[str, int | None]]:
         """``lookup`` before the write transaction: the ids as of the counter
-        value returned, which the writer checks inside its transaction.
-        ``texts`` may repeat: the answer holds each once, in order."""
+        value returned, which the writer checks inside its transaction."""
         with self._lock:
-            get = self._ids.get
-            return self._removals, {t: get(t) for t in texts}
+            return self._removals, self._answer(texts)
+
+    def _answer(self, texts: Iterable[str]) -> dict[str, int | None]:
+        # Under the lock. ``texts`` may repeat: the answer holds each once, in order.
+        get = self._ids.get
+        return {t: get(t) for t in texts}
 
     def publish(self, learned: LearnedIds | None) -> None:
         """Remember ``learned`` once its transaction has committed."""
